@@ -1,0 +1,1 @@
+"""Local tooling: embedded services, the HTTP gateway and the `dawsos` CLI."""

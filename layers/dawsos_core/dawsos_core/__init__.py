@@ -1,0 +1,1 @@
+"""DawsOS domain logic, shipped to Lambda as the dawsos_core layer."""

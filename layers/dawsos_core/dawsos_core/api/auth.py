@@ -1,0 +1,17 @@
+"""Who is calling: the JWT claims that API Gateway's authorizer verified."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+
+from dawsos_core.errors import Unauthorized
+
+
+def caller_sub(event: APIGatewayProxyEventV2) -> str:
+    """The verified ``sub`` claim; a request without one never reaches domain code."""
+    authorizer = event.request_context.authorizer
+    claims = authorizer.jwt_claim if authorizer is not None else None
+    sub = (claims or {}).get("sub")
+    if not sub:
+        raise Unauthorized("the request carries no verified subject")
+    return str(sub)

@@ -1,0 +1,77 @@
+"""The one place where domain exceptions become HTTP answers.
+
+Every error body is ``{"error": code, "message": ..., "request_id": ...}``; no traceback
+ever reaches a caller. Unexpected exceptions are logged with their traceback and answered
+with a bare 500.
+"""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from dawsos_core.errors import DawsosError, ServiceUnavailable
+
+
+def error_response(
+    status: HTTPStatus,
+    code: str,
+    message: str,
+    request_id: str,
+    headers: dict[str, str] | None = None,
+) -> Response[str]:
+    body = json.dumps({"error": code, "message": message, "request_id": request_id})
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers=headers or {},
+    )
+
+
+def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, str]:
+    """(code, message) naming each offending field, e.g. ``body.pattern_id: Field required``."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return "malformed_json", "the request body is not valid JSON"
+    parts = []
+    for err in errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        parts.append(f"{loc}: {err.get('msg', 'invalid')}")
+    return "invalid_request", "; ".join(parts) or "invalid request"
+
+
+def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None:
+    def request_id() -> str:
+        return str(app.current_event.request_context.request_id)
+
+    @app.exception_handler(DawsosError)
+    def _domain(exc: DawsosError) -> Response[str]:
+        headers = {}
+        if isinstance(exc, ServiceUnavailable):
+            headers["Retry-After"] = str(exc.retry_after_seconds)
+            logger.warning("dependency unavailable", extra={"error": exc.code})
+        return error_response(exc.status, exc.code, exc.message, request_id(), headers)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(exc: RequestValidationError) -> Response[str]:
+        code, message = describe_validation_errors(list(exc.errors()))
+        return error_response(HTTPStatus.BAD_REQUEST, code, message, request_id())
+
+    @app.not_found
+    def _not_found(exc: NotFoundError) -> Response[str]:
+        event = app.current_event
+        message = f"no route for {event.http_method} {event.path}"
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", message, request_id())
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response[str]:
+        logger.exception("unhandled error")
+        return error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error", request_id()
+        )

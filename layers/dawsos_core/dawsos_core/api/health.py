@@ -1,0 +1,32 @@
+"""``GET /health/pack``: the real state of the latest pricing pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from dawsos_core.api.auth import caller_sub
+from dawsos_core.pricing.health import PackHealth, pack_health
+from dawsos_core.resources import get_database, get_settings
+
+router = APIGatewayHttpRouter()
+
+
+@router.get(
+    "/health/pack",
+    summary="State of the latest pricing pack",
+    description="status is fresh, warming, error, or none when no pack exists yet.",
+    tags=["health"],
+)
+def get_pack_health(
+    policy: Annotated[
+        str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,31}$", description="Pricing policy")
+    ] = None,
+) -> PackHealth:
+    caller_sub(router.current_event)
+    settings = get_settings()
+    now = dt.datetime.now(dt.UTC)
+    return pack_health(get_database(), policy or settings.pricing_policy, now)

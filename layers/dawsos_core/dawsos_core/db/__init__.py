@@ -1,0 +1,1 @@
+"""PostgreSQL access: the connection, the migration runner and the repositories (all SQL)."""

@@ -1,0 +1,138 @@
+"""One PostgreSQL connection per execution environment.
+
+Lambda reuses a process for many requests and may freeze it between them, so the connection
+is opened lazily, pinged before use when it has been idle (a frozen sandbox's socket may be
+dead), and discarded after any connection-level failure so the next request reconnects.
+No client-side pool: RDS Proxy pools in AWS, and reserved concurrency bounds the number of
+environments. ``prepare_threshold=None`` keeps the proxy from pinning sessions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow, dict_row
+
+from dawsos_core.errors import ConfigurationError, DatabaseUnavailable
+from dawsos_core.settings import Settings
+
+Connection = psycopg.Connection[DictRow]
+
+
+class Database:
+    """Lazily opened, self-healing single connection."""
+
+    def __init__(
+        self,
+        conninfo: Callable[[], str],
+        *,
+        connect_timeout_seconds: int = 5,
+        idle_check_seconds: float = 30.0,
+        retry_after_seconds: int = 60,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._conninfo = conninfo
+        self._connect_timeout = connect_timeout_seconds
+        self._idle_check = idle_check_seconds
+        self._retry_after = retry_after_seconds
+        self._clock = clock
+        self._conn: Connection | None = None
+        self._last_used = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        return cls(
+            conninfo_source(settings),
+            connect_timeout_seconds=settings.db_connect_timeout_seconds,
+            idle_check_seconds=settings.db_idle_check_seconds,
+            retry_after_seconds=settings.retry_after_seconds,
+        )
+
+    def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
+        return DatabaseUnavailable(
+            f"PostgreSQL is not reachable ({type(exc).__name__}); retry shortly",
+            retry_after_seconds=self._retry_after,
+        )
+
+    def _open(self) -> Connection:
+        try:
+            return psycopg.connect(
+                self._conninfo(),
+                autocommit=True,
+                prepare_threshold=None,
+                connect_timeout=self._connect_timeout,
+                row_factory=dict_row,
+            )
+        except psycopg.OperationalError as exc:
+            raise self._unavailable(exc) from exc
+
+    def _usable(self, conn: Connection) -> bool:
+        if conn.closed or conn.broken:
+            return False
+        if self._clock() - self._last_used < self._idle_check:
+            return True
+        try:
+            conn.execute("SELECT 1")
+        except psycopg.OperationalError:
+            return False
+        return True
+
+    def connection(self) -> Connection:
+        """The live connection, reopened if it is closed, broken or fails its idle ping."""
+        if self._conn is None or not self._usable(self._conn):
+            self.close()
+            self._conn = self._open()
+        return self._conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A transaction on the live connection; connection failures become 503s."""
+        conn = self.connection()
+        try:
+            with conn.transaction():
+                yield conn
+        except psycopg.OperationalError as exc:
+            self.close()
+            raise self._unavailable(exc) from exc
+        finally:
+            self._last_used = self._clock()
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and not conn.closed:
+            # A dead socket may fail on close; there is nothing to release then.
+            with suppress(psycopg.Error):
+                conn.close()
+
+
+def conninfo_source(settings: Settings) -> Callable[[], str]:
+    """Where the connection string comes from: DATABASE_URL, else a Secrets Manager secret."""
+    if settings.database_url is not None:
+        url = settings.database_url.get_secret_value()
+        return lambda: url
+    if settings.db_secret_arn:
+        arn, host = settings.db_secret_arn, settings.db_host or None
+        return lambda: conninfo_from_secret(arn, host=host)
+    raise ConfigurationError("set DATABASE_URL or DB_SECRET_ARN to reach PostgreSQL")
+
+
+def conninfo_from_secret(arn: str, *, host: str | None = None) -> str:
+    """Build a conninfo from an RDS-style secret, cached by Powertools for five minutes."""
+    from aws_lambda_powertools.utilities import parameters  # boto3: only on this path
+
+    secret: Any = parameters.get_secret(arn, transform="json", max_age=300)
+    missing = [k for k in ("host", "username", "password") if k not in secret]
+    if missing:
+        raise ConfigurationError(f"database secret {arn} lacks {', '.join(missing)}")
+    return psycopg.conninfo.make_conninfo(
+        host=host or secret["host"],
+        port=str(secret.get("port", 5432)),
+        user=secret["username"],
+        password=secret["password"],
+        dbname=secret.get("dbname", "dawsos"),
+        sslmode=secret.get("sslmode", "require"),
+    )

@@ -1,0 +1,77 @@
+"""Domain errors. Each carries the stable error code and HTTP status it maps to.
+
+The mapping to HTTP happens in exactly one place, ``dawsos_core.api.errors``; everything
+else raises these and stays free of HTTP.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+
+class DawsosError(Exception):
+    """Base of every error the API reports to its caller by name."""
+
+    code: str = "error"
+    status: HTTPStatus = HTTPStatus.INTERNAL_SERVER_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(DawsosError):
+    code = "bad_request"
+    status = HTTPStatus.BAD_REQUEST
+
+
+class NotFound(DawsosError):
+    code = "not_found"
+    status = HTTPStatus.NOT_FOUND
+
+
+class PayloadTooLarge(DawsosError):
+    code = "payload_too_large"
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
+class Unprocessable(DawsosError):
+    code = "unprocessable"
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+class NotImplementedYet(DawsosError):
+    """A route that exists in the API contract but whose capability has not landed."""
+
+    code = "not_implemented"
+    status = HTTPStatus.NOT_IMPLEMENTED
+
+
+class ServiceUnavailable(DawsosError):
+    """A dependency (database, provider, pack) is not ready; the caller should retry later."""
+
+    code = "service_unavailable"
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+
+    def __init__(self, message: str, *, retry_after_seconds: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+
+
+class ConfigurationError(DawsosError):
+    """The process is misconfigured; raised at start-up, never for a caller's input."""
+
+    code = "configuration_error"
+
+
+class MigrationError(DawsosError):
+    code = "migration_error"
+
+
+class Unauthorized(DawsosError):
+    code = "unauthorized"
+    status = HTTPStatus.UNAUTHORIZED

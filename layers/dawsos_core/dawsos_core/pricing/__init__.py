@@ -1,0 +1,1 @@
+"""Pricing: policies, providers, packs, reconciliation and pack health."""

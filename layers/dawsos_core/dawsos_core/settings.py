@@ -1,0 +1,62 @@
+"""One validated view of the process environment.
+
+Domain code never reads ``os.environ``: handlers build a ``Settings`` once per execution
+environment (see ``dawsos_core.resources``) and pass what each service needs.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    STAGING = "staging"
+    PRODUCTION = "production"
+
+
+PolicyName = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,31}$")]
+
+
+class Settings(BaseSettings):
+    """Configuration of every DawsOS process, read from environment variables."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    environment: Environment = Field(
+        default=Environment.DEVELOPMENT, description="Rights and watermark rules follow it."
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="libpq URL of PostgreSQL; locally optional (the embedded server is used).",
+    )
+    db_secret_arn: str | None = Field(
+        default=None,
+        description="Secrets Manager secret with host, port, username, password and dbname.",
+    )
+    db_host: str | None = Field(
+        default=None, description="RDS Proxy endpoint; overrides the host in the secret."
+    )
+    db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
+    db_idle_check_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="A connection idle longer than this is pinged before use (frozen sandboxes).",
+    )
+    pricing_policy: PolicyName = Field(default="ECB_CAD", description="Default pricing policy.")
+    retry_after_seconds: int = Field(
+        default=60, ge=1, description="Retry-After sent with 503 answers."
+    )
+    exports_bucket: str = Field(default="dawsos-exports-local")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="Only for the local stack (moto); unset in AWS."
+    )
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+
+def load_settings() -> Settings:
+    return Settings()
