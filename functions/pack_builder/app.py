@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import migrate
 from dawsos_core.errors import NotImplementedYet

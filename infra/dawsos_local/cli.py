@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.logging import RichHandler
 
+from dawsos_local.handlers import OPENAPI_FILE, execute_openapi_document
 from dawsos_local.stack import DataDir, LocalDatabase, LocalStack
 from dawsos_local.tokens import mint
 
@@ -135,6 +136,24 @@ def db_url(data_dir: Path) -> None:
     database = LocalDatabase(DataDir(data_dir)).start()
     click.echo(database.url)
     database.stop()
+
+
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=OPENAPI_FILE,
+    show_default=True,
+    help="Where to write it ('-' for stdout).",
+)
+def openapi(output: Path) -> None:
+    """Write the execute API's OpenAPI document (committed; a test checks it for drift)."""
+    document = execute_openapi_document()
+    if str(output) == "-":
+        click.echo(document)
+    else:
+        output.write_text(document + "\n")
+        click.echo(f"wrote {output}")
 
 
 @main.command()

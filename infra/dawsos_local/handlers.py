@@ -19,6 +19,7 @@ Handler = Callable[..., Any]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
+OPENAPI_FILE = FUNCTIONS_DIR / "execute" / "openapi.json"
 
 
 def load_handler(
@@ -69,3 +70,9 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def execute_openapi_document() -> str:
+    """The execute function's OpenAPI document exactly as ``GET /openapi.json`` serves it."""
+    document: str = function_module("execute").openapi_document()
+    return document

@@ -10,7 +10,6 @@ from types import TracebackType
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import Migration, migrate
-
 from dawsos_local.gateway import Gateway, GatewayServer
 from dawsos_local.handlers import REPO_ROOT
 from dawsos_local.postgres import DEFAULT_DATABASE, EmbeddedPostgres, ensure_database

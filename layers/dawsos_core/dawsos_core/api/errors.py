@@ -9,14 +9,43 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 
 from dawsos_core.errors import DawsosError, ServiceUnavailable
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer."""
+
+    error: str
+    message: str
+    request_id: str
+
+
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """OpenAPI ``responses`` entries for the error answers a route can give."""
+    content = {"application/json": {"model": ErrorBody}}
+    descriptions = {
+        400: "Malformed JSON or an invalid field (named in the message)",
+        401: "Missing, malformed, wrongly signed or expired token",
+        404: "Unknown or not the caller's",
+        422: "Valid request that cannot be answered",
+        501: "Not available yet",
+        503: "A dependency or the pricing pack is not ready; see Retry-After",
+    }
+    return {
+        s: {"description": descriptions[s], "content": content}  # type: ignore[typeddict-item]
+        for s in statuses
+    }
 
 
 def error_response(

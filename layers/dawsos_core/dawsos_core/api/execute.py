@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.api.auth import caller_sub
+from dawsos_core.api.errors import error_responses
 from dawsos_core.errors import NotImplementedYet
 
 router = APIGatewayHttpRouter()
@@ -26,13 +27,23 @@ class ExecuteRequest(BaseModel):
     pack_id: str | None = Field(default=None, max_length=80, description="Pin a pricing pack")
 
 
-@router.post("/v1/execute", summary="Run a pattern", tags=["execute"])
+@router.post(
+    "/v1/execute",
+    summary="Run a pattern",
+    tags=["execute"],
+    responses=error_responses(400, 401, 404, 501, 503),
+)
 def execute(request: ExecuteRequest) -> dict[str, Any]:
     caller_sub(router.current_event)
     raise NotImplementedYet(f"pattern execution is not available yet ({request.pattern_id})")
 
 
-@router.get("/v1/patterns", summary="List the pattern library", tags=["execute"])
+@router.get(
+    "/v1/patterns",
+    summary="List the pattern library",
+    tags=["execute"],
+    responses=error_responses(401, 501),
+)
 def list_patterns() -> dict[str, Any]:
     caller_sub(router.current_event)
     raise NotImplementedYet("the pattern library is not available yet")

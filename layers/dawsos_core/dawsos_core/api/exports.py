@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.api.auth import caller_sub
+from dawsos_core.api.errors import error_responses
 from dawsos_core.db.repositories.executions import find_execution
 from dawsos_core.errors import NotFound, NotImplementedYet
 from dawsos_core.resources import get_database
@@ -29,17 +30,27 @@ class ExportRequest(BaseModel):
     format: ExportFormat = Field(description="File format")
 
 
-@router.post("/v1/exports", summary="Export an execution", tags=["exports"])
+@router.post(
+    "/v1/exports",
+    summary="Export an execution",
+    tags=["exports"],
+    responses=error_responses(400, 401, 404, 501, 503),
+)
 def create_export(request: ExportRequest) -> dict[str, Any]:
     sub = caller_sub(router.current_event)
-    with get_database().transaction() as conn:
+    with get_database().session() as conn:
         execution = find_execution(conn, request.execution_id, sub)
     if execution is None:
         raise NotFound(f"no execution {request.execution_id}")
     raise NotImplementedYet("exports are not available yet")
 
 
-@router.get("/v1/exports/<export_id>", summary="Fresh link to an export", tags=["exports"])
+@router.get(
+    "/v1/exports/<export_id>",
+    summary="Fresh link to an export",
+    tags=["exports"],
+    responses=error_responses(400, 401, 404),
+)
 def get_export(export_id: uuid.UUID) -> dict[str, Any]:
     caller_sub(router.current_event)
     # No export can exist before exports are stored; the owner check lands with them.

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from dawsos_core.api.auth import caller_sub
+from dawsos_core.api.errors import error_responses
 from dawsos_core.pricing.health import PackHealth, pack_health
 from dawsos_core.resources import get_database, get_settings
 
@@ -20,6 +21,7 @@ router = APIGatewayHttpRouter()
     summary="State of the latest pricing pack",
     description="status is fresh, warming, error, or none when no pack exists yet.",
     tags=["health"],
+    responses=error_responses(400, 401, 503),
 )
 def get_pack_health(
     policy: Annotated[

@@ -89,17 +89,24 @@ class Database:
         return self._conn
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """A transaction on the live connection; connection failures become 503s."""
+    def session(self) -> Iterator[Connection]:
+        """The live connection in autocommit: a single statement is one round trip.
+
+        Use it for one-statement reads; connection failures become 503s."""
         conn = self.connection()
         try:
-            with conn.transaction():
-                yield conn
+            yield conn
         except psycopg.OperationalError as exc:
             self.close()
             raise self._unavailable(exc) from exc
         finally:
             self._last_used = self._clock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A transaction on the live connection, for writes and multi-statement reads."""
+        with self.session() as conn, conn.transaction():
+            yield conn
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

@@ -36,7 +36,7 @@ class PackHealth(BaseModel):
 
 
 def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
-    with db.transaction() as conn:
+    with db.session() as conn:
         pack = latest_pack(conn, policy)
     if pack is None:
         return PackHealth(status="none", policy=policy)
