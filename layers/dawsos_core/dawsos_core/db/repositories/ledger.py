@@ -1,0 +1,276 @@
+"""SQL of the ledger tables: bulk writes of one commit and the reads answered from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from dawsos_core.db.connection import Connection
+
+AccountRow = tuple[str, dt.date, dt.date | None, list[str]]
+TransactionRow = tuple[int, dt.date, str, str | None, str, str]
+PostingRow = tuple[
+    int,
+    int,
+    dt.date,
+    str,
+    str,
+    Decimal,
+    Decimal | None,
+    str | None,
+    dt.date | None,
+    str | None,
+    Decimal | None,
+    str | None,
+]
+PriceRow = tuple[int, dt.date, str, str, Decimal]
+
+
+@dataclass
+class LedgerRows:
+    accounts: list[AccountRow] = field(default_factory=list)
+    transactions: list[TransactionRow] = field(default_factory=list)
+    postings: list[PostingRow] = field(default_factory=list)
+    prices: list[PriceRow] = field(default_factory=list)
+
+
+# A posting belongs to a set of prefixes when its account is a prefix or lies below one.
+_IN_PREFIXES = (
+    "EXISTS (SELECT 1 FROM unnest({arg}::text[]) AS p(prefix) "
+    "WHERE account = p.prefix OR starts_with(account, p.prefix || ':'))"
+)
+
+
+@dataclass(frozen=True)
+class CommitRecord:
+    commit_hash: str
+    main_file: str
+    committed_at: dt.datetime
+    operating_currencies: list[str]
+    transactions: int
+    postings: int
+    prices: int
+    synced_at: dt.datetime
+
+
+_COMMIT_COLUMNS = (
+    "commit_hash, main_file, committed_at, operating_currencies, transactions, postings, "
+    "prices, synced_at"
+)
+
+
+def commit_by_hash(conn: Connection, commit_hash: str) -> CommitRecord | None:
+    row = conn.execute(
+        f"SELECT {_COMMIT_COLUMNS} FROM ledger_commits WHERE commit_hash = %s", (commit_hash,)
+    ).fetchone()
+    return None if row is None else CommitRecord(**row)
+
+
+def latest_commit(conn: Connection) -> CommitRecord | None:
+    row = conn.execute(
+        f"SELECT {_COMMIT_COLUMNS} FROM ledger_commits ORDER BY synced_at DESC LIMIT 1"
+    ).fetchone()
+    return None if row is None else CommitRecord(**row)
+
+
+def insert_commit(
+    conn: Connection,
+    commit_hash: str,
+    main_file: str,
+    committed_at: dt.datetime,
+    operating_currencies: list[str],
+    rows: LedgerRows,
+) -> bool:
+    """Write one commit's rows with COPY; False (and nothing written) if it is already there.
+
+    A concurrent sync of the same commit waits on the primary key and then finds it."""
+    inserted = conn.execute(
+        "INSERT INTO ledger_commits (commit_hash, main_file, committed_at, operating_currencies,"
+        " transactions, postings, prices) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (commit_hash) DO NOTHING RETURNING commit_hash",
+        (
+            commit_hash,
+            main_file,
+            committed_at,
+            operating_currencies,
+            len(rows.transactions),
+            len(rows.postings),
+            len(rows.prices),
+        ),
+    ).fetchone()
+    if inserted is None:
+        return False
+    _copy(
+        conn,
+        "ledger_accounts",
+        ("account", "open_date", "close_date", "currencies"),
+        commit_hash,
+        rows.accounts,
+    )
+    _copy(
+        conn,
+        "ledger_transactions",
+        ("txn_id", "date", "flag", "payee", "narration", "source"),
+        commit_hash,
+        rows.transactions,
+    )
+    _copy(
+        conn,
+        "ledger_postings",
+        (
+            "txn_id",
+            "posting_no",
+            "date",
+            "account",
+            "currency",
+            "units",
+            "cost_number",
+            "cost_currency",
+            "cost_date",
+            "cost_label",
+            "price_number",
+            "price_currency",
+        ),
+        commit_hash,
+        rows.postings,
+    )
+    _copy(
+        conn,
+        "ledger_prices",
+        ("price_no", "date", "commodity", "quote_currency", "number"),
+        commit_hash,
+        rows.prices,
+    )
+    return True
+
+
+def _copy(
+    conn: Connection, table: str, columns: tuple[str, ...], commit_hash: str, rows: list[Any]
+) -> None:
+    names = ", ".join(("commit_hash", *columns))
+    with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((commit_hash, *row))
+
+
+def unmatched_prefixes(conn: Connection, commit_hash: str, prefixes: list[str]) -> list[str]:
+    """The prefixes under which the commit has no account at all."""
+    rows = conn.execute(
+        "SELECT p.prefix FROM unnest(%s::text[]) AS p(prefix) WHERE NOT EXISTS ("
+        " SELECT 1 FROM ledger_accounts a WHERE a.commit_hash = %s"
+        " AND (a.account = p.prefix OR starts_with(a.account, p.prefix || ':')))",
+        (prefixes, commit_hash),
+    ).fetchall()
+    return [r["prefix"] for r in rows]
+
+
+@dataclass(frozen=True)
+class HoldingRow:
+    account: str | None
+    commodity: str
+    cost_currency: str
+    units: Decimal
+    cost: Decimal
+
+
+def holdings(
+    conn: Connection,
+    commit_hash: str,
+    on: dt.date,
+    prefixes: list[str],
+    *,
+    by_account: bool = False,
+) -> list[HoldingRow]:
+    """Units and cost at the end of ``on``, per commodity and cost currency.
+
+    Cost follows Beancount's ``convert.get_cost``: units times the lot's cost, or the units
+    themselves for a position held without cost (cash)."""
+    account = "account" if by_account else "NULL::text"
+    rows = conn.execute(
+        f"SELECT {account} AS account, currency AS commodity,"
+        " coalesce(cost_currency, currency) AS cost_currency, sum(units) AS units,"
+        " sum(coalesce(units * cost_number, units)) AS cost"
+        " FROM ledger_postings WHERE commit_hash = %(commit)s AND date <= %(on)s"
+        f" AND {_IN_PREFIXES.format(arg='%(prefixes)s')}"
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        {"commit": commit_hash, "on": on, "prefixes": prefixes},
+    ).fetchall()
+    return [HoldingRow(**r) for r in rows]
+
+
+def last_price_dates(
+    conn: Connection, commit_hash: str, on: dt.date, commodities: list[str]
+) -> dict[str, dt.date]:
+    rows = conn.execute(
+        "SELECT commodity, max(date) AS last FROM ledger_prices WHERE commit_hash = %s"
+        " AND date <= %s AND commodity = ANY(%s) GROUP BY commodity",
+        (commit_hash, on, commodities),
+    ).fetchall()
+    return {r["commodity"]: r["last"] for r in rows}
+
+
+def cash_currencies(conn: Connection, commit_hash: str) -> set[str]:
+    """Currencies that price or cost other commodities: the ledger's money."""
+    rows = conn.execute(
+        "SELECT DISTINCT quote_currency AS c FROM ledger_prices WHERE commit_hash = %(c)s"
+        " UNION SELECT DISTINCT cost_currency FROM ledger_postings"
+        " WHERE commit_hash = %(c)s AND cost_currency IS NOT NULL"
+        " UNION SELECT unnest(operating_currencies) FROM ledger_commits WHERE commit_hash = %(c)s",
+        {"c": commit_hash},
+    ).fetchall()
+    return {r["c"] for r in rows}
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    txn_id: int
+    date: dt.date
+    commodity: str
+    units: Decimal
+    narration: str
+    counter_accounts: list[str]
+
+
+def external_flows(
+    conn: Connection,
+    commit_hash: str,
+    start: dt.date,
+    end: dt.date,
+    holdings_prefixes: list[str],
+    internal_prefixes: list[str],
+) -> list[FlowRow]:
+    """Value crossing the portfolio boundary, per transaction and commodity (+ in, - out).
+
+    The portfolio side is its holdings and its internal Income/Expenses accounts; a
+    transaction that touches both that side and any other account moves value across the
+    boundary, and the flow is the sum of the portfolio side's postings."""
+    rows = conn.execute(
+        "WITH sided AS ("
+        "  SELECT txn_id, date, account, currency, units,"
+        f"   ({_IN_PREFIXES.format(arg='%(holdings)s')}"
+        f"    OR {_IN_PREFIXES.format(arg='%(internal)s')}) AS inside"
+        "  FROM ledger_postings"
+        "  WHERE commit_hash = %(commit)s AND date BETWEEN %(start)s AND %(end)s),"
+        " crossing AS ("
+        "  SELECT txn_id, array_agg(DISTINCT account ORDER BY account)"
+        "   FILTER (WHERE NOT inside) AS counter_accounts"
+        "  FROM sided GROUP BY txn_id HAVING bool_or(inside) AND bool_or(NOT inside))"
+        " SELECT s.txn_id, s.date, s.currency AS commodity, sum(s.units) AS units,"
+        "  t.narration, c.counter_accounts"
+        " FROM sided s JOIN crossing c USING (txn_id)"
+        " JOIN ledger_transactions t ON t.commit_hash = %(commit)s AND t.txn_id = s.txn_id"
+        " WHERE s.inside"
+        " GROUP BY s.txn_id, s.date, s.currency, t.narration, c.counter_accounts"
+        " HAVING sum(s.units) <> 0"
+        " ORDER BY s.date, s.txn_id, s.currency",
+        {
+            "commit": commit_hash,
+            "start": start,
+            "end": end,
+            "holdings": holdings_prefixes,
+            "internal": internal_prefixes,
+        },
+    ).fetchall()
+    return [FlowRow(**r) for r in rows]

@@ -1,0 +1,59 @@
+"""SQL of the portfolios table. Reads take the caller's ``sub``: another owner's portfolio
+is indistinguishable from one that does not exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dawsos_core.db.connection import Connection
+
+
+@dataclass(frozen=True)
+class PortfolioRecord:
+    id: str
+    owner_sub: str
+    name: str
+    account_prefixes: list[str]
+    internal_prefixes: list[str]
+    base_currency: str
+    created_at: dt.datetime
+
+
+_COLUMNS = "id, owner_sub, name, account_prefixes, internal_prefixes, base_currency, created_at"
+
+
+def insert_portfolio(conn: Connection, record: PortfolioRecord) -> bool:
+    """False (nothing written) when the id is taken."""
+    row = conn.execute(
+        "INSERT INTO portfolios (id, owner_sub, name, account_prefixes, internal_prefixes,"
+        " base_currency) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING id",
+        (
+            record.id,
+            record.owner_sub,
+            record.name,
+            record.account_prefixes,
+            record.internal_prefixes,
+            record.base_currency,
+        ),
+    ).fetchone()
+    return row is not None
+
+
+def portfolio_by_id(
+    conn: Connection, portfolio_id: str, owner_sub: str | None
+) -> PortfolioRecord | None:
+    """``owner_sub=None`` is the operator's view (CLI); the API always passes the caller."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM portfolios WHERE id = %s AND (%s::text IS NULL OR owner_sub = %s)",
+        (portfolio_id, owner_sub, owner_sub),
+    ).fetchone()
+    return None if row is None else PortfolioRecord(**row)
+
+
+def list_portfolios(conn: Connection, owner_sub: str | None) -> list[PortfolioRecord]:
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM portfolios WHERE (%s::text IS NULL OR owner_sub = %s) ORDER BY id",
+        (owner_sub, owner_sub),
+    ).fetchall()
+    return [PortfolioRecord(**r) for r in rows]

@@ -1,0 +1,1 @@
+"""The ledger of record: a Beancount ledger in Git, synced into PostgreSQL per commit."""

@@ -1,0 +1,19 @@
+"""Which ledger commit an answer is pinned to."""
+
+from __future__ import annotations
+
+from dawsos_core.db.connection import Connection
+from dawsos_core.db.repositories.ledger import CommitRecord, commit_by_hash, latest_commit
+from dawsos_core.errors import NotFound
+
+
+def pinned_commit(conn: Connection, commit_hash: str | None) -> CommitRecord:
+    """The named commit, or the most recently synced one."""
+    record = latest_commit(conn) if commit_hash is None else commit_by_hash(conn, commit_hash)
+    if record is None:
+        raise NotFound(
+            "no ledger has been synced yet"
+            if commit_hash is None
+            else f"ledger commit {commit_hash} has not been synced"
+        )
+    return record

@@ -1,0 +1,84 @@
+"""Positions of a portfolio at the end of a date: units and cost by commodity, cash included.
+
+Cost follows Beancount's ``convert.get_cost``: lots at their booked cost, positions held
+without cost (cash) at their units. A commodity the ledger never priced is listed in
+``unpriced``, not dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.ledger import cash_currencies, holdings, last_price_dates
+from dawsos_core.ledger.commits import pinned_commit
+from dawsos_core.portfolios import check_prefixes, get_portfolio
+
+
+class Position(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    commodity: str
+    units: Decimal
+    cost: dict[str, Decimal] = Field(description="Cost basis by cost currency")
+    cash: bool = Field(description="A currency that prices or costs other commodities")
+    last_price_date: dt.date | None = Field(
+        description="Latest price directive of the ledger on or before the date"
+    )
+
+
+class PortfolioPositions(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    portfolio_id: str
+    date: dt.date
+    ledger_commit_hash: str
+    base_currency: str
+    positions: list[Position]
+    unpriced: list[str] = Field(description="Held commodities the ledger never priced")
+
+
+def portfolio_positions(
+    db: Database,
+    portfolio_id: str,
+    on: dt.date,
+    *,
+    owner_sub: str | None = None,
+    commit_hash: str | None = None,
+) -> PortfolioPositions:
+    with db.transaction() as conn:
+        portfolio = get_portfolio(conn, portfolio_id, owner_sub)
+        commit = pinned_commit(conn, commit_hash)
+        check_prefixes(conn, commit.commit_hash, portfolio)
+        rows = holdings(conn, commit.commit_hash, on, portfolio.account_prefixes)
+        units: dict[str, Decimal] = defaultdict(Decimal)
+        cost: dict[str, dict[str, Decimal]] = defaultdict(dict)
+        for row in rows:
+            units[row.commodity] += row.units
+            if row.cost:
+                cost[row.commodity][row.cost_currency] = row.cost
+        held = sorted(c for c, u in units.items() if u != 0)
+        money = cash_currencies(conn, commit.commit_hash)
+        priced = last_price_dates(conn, commit.commit_hash, on, held)
+    positions = [
+        Position(
+            commodity=c,
+            units=units[c],
+            cost=cost[c],
+            cash=c in money,
+            last_price_date=priced.get(c),
+        )
+        for c in held
+    ]
+    return PortfolioPositions(
+        portfolio_id=portfolio.id,
+        date=on,
+        ledger_commit_hash=commit.commit_hash,
+        base_currency=portfolio.base_currency,
+        positions=positions,
+        unpriced=[p.commodity for p in positions if not p.cash and p.last_price_date is None],
+    )

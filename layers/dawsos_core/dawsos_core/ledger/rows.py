@@ -1,0 +1,83 @@
+"""Flatten booked Beancount entries into the rows stored per commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dawsos_core.db.repositories.ledger import LedgerRows
+from dawsos_core.errors import LedgerInvalid
+
+
+def _source(meta: Any, root: Path) -> str:
+    filename, line = (meta or {}).get("filename"), (meta or {}).get("lineno")
+    if not filename or filename.startswith("<"):
+        return ""
+    try:
+        name = Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        name = Path(filename).name
+    return f"{name}:{line}"
+
+
+def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
+    """Rows of every transaction (padding included), posting, price and account."""
+    from beancount.core import data
+    from beancount.core.position import Cost
+
+    rows = LedgerRows()
+    opened: dict[str, list[Any]] = {}
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            txn_id = len(rows.transactions)
+            rows.transactions.append(
+                (
+                    txn_id,
+                    entry.date,
+                    entry.flag or "*",
+                    entry.payee,
+                    entry.narration or "",
+                    _source(entry.meta, root),
+                )
+            )
+            for number, posting in enumerate(entry.postings):
+                units, cost, price = posting.units, posting.cost, posting.price
+                if (
+                    units is None
+                    or units.number is None
+                    or not (cost is None or isinstance(cost, Cost))
+                ):
+                    where = _source(entry.meta, root)
+                    raise LedgerInvalid([f"{where}: posting to {posting.account} is not booked"])
+                rows.postings.append(
+                    (
+                        txn_id,
+                        number,
+                        entry.date,
+                        posting.account,
+                        units.currency,
+                        units.number,
+                        cost.number if cost else None,
+                        cost.currency if cost else None,
+                        cost.date if cost else None,
+                        cost.label if cost else None,
+                        price.number if price else None,
+                        price.currency if price else None,
+                    )
+                )
+        elif isinstance(entry, data.Price) and entry.amount.number is not None:
+            rows.prices.append(
+                (
+                    len(rows.prices),
+                    entry.date,
+                    entry.currency,
+                    entry.amount.currency,
+                    entry.amount.number,
+                )
+            )
+        elif isinstance(entry, data.Open):
+            opened[entry.account] = [entry.account, entry.date, None, list(entry.currencies or [])]
+        elif isinstance(entry, data.Close) and entry.account in opened:
+            opened[entry.account][2] = entry.date
+    rows.accounts = [(a[0], a[1], a[2], a[3]) for a in opened.values()]
+    return rows

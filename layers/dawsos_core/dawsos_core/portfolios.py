@@ -1,0 +1,103 @@
+"""Portfolios: account prefixes (holdings and cash) owned by one user, plus the Income and
+Expenses prefixes whose postings are return rather than external flows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from dawsos_core.db.connection import Connection, Database
+from dawsos_core.db.repositories.ledger import latest_commit, unmatched_prefixes
+from dawsos_core.db.repositories.portfolios import (
+    PortfolioRecord,
+    insert_portfolio,
+    portfolio_by_id,
+)
+from dawsos_core.errors import Conflict, NotFound, Unprocessable
+
+AccountPrefix = Annotated[
+    str, Field(pattern=r"^(Assets|Liabilities|Equity|Income|Expenses)(:[A-Z0-9][A-Za-z0-9-]*)*$")
+]
+
+
+class PortfolioSpec(BaseModel):
+    """What defines a portfolio; validated before anything is written."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    owner_sub: str = Field(min_length=1, max_length=256)
+    name: str = ""
+    account_prefixes: list[AccountPrefix] = Field(min_length=1)
+    internal_prefixes: list[AccountPrefix] = Field(default_factory=list)
+    base_currency: str = Field(default="CAD", pattern=r"^[A-Z]{3}$")
+
+    @field_validator("internal_prefixes")
+    @classmethod
+    def _income_or_expenses(cls, prefixes: list[str]) -> list[str]:
+        wrong = [p for p in prefixes if not p.startswith(("Income", "Expenses"))]
+        if wrong:
+            raise ValueError(f"internal prefixes must be Income or Expenses accounts: {wrong}")
+        return prefixes
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> PortfolioSpec:
+        both = sorted(set(self.account_prefixes) & set(self.internal_prefixes))
+        if both:
+            raise ValueError(f"prefixes listed as both holdings and internal: {both}")
+        return self
+
+
+def check_prefixes(
+    conn: Connection, commit_hash: str, portfolio: PortfolioRecord | PortfolioSpec
+) -> None:
+    """422 naming every prefix under which the ledger commit has no account."""
+    missing = unmatched_prefixes(
+        conn, commit_hash, [*portfolio.account_prefixes, *portfolio.internal_prefixes]
+    )
+    if missing:
+        raise Unprocessable(
+            f"portfolio {portfolio.id}: no account of ledger commit {commit_hash[:12]} lies "
+            f"under {', '.join(missing)}"
+        )
+
+
+def create_portfolio(db: Database, spec: PortfolioSpec) -> tuple[PortfolioRecord, bool]:
+    """Create it, or confirm an identical one exists (False); a different one is a 409.
+
+    When a ledger has been synced, every prefix must match one of its accounts."""
+    record = PortfolioRecord(
+        id=spec.id,
+        owner_sub=spec.owner_sub,
+        name=spec.name,
+        account_prefixes=list(spec.account_prefixes),
+        internal_prefixes=list(spec.internal_prefixes),
+        base_currency=spec.base_currency,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    with db.transaction() as conn:
+        commit = latest_commit(conn)
+        if commit is not None:
+            check_prefixes(conn, commit.commit_hash, spec)
+        if insert_portfolio(conn, record):
+            return record, True
+        existing = portfolio_by_id(conn, spec.id, None)
+    assert existing is not None
+    same = (
+        existing.owner_sub,
+        existing.account_prefixes,
+        existing.internal_prefixes,
+        existing.base_currency,
+    ) == (record.owner_sub, record.account_prefixes, record.internal_prefixes, record.base_currency)
+    if not same:
+        raise Conflict(f"portfolio {spec.id} already exists with another definition")
+    return existing, False
+
+
+def get_portfolio(conn: Connection, portfolio_id: str, owner_sub: str | None) -> PortfolioRecord:
+    record = portfolio_by_id(conn, portfolio_id, owner_sub)
+    if record is None:
+        raise NotFound(f"no portfolio {portfolio_id}")
+    return record

@@ -1,0 +1,128 @@
+"""`dawsos ledger` and `dawsos portfolio` as a user runs them."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dawsos_local.cli import main
+from tests.integration.ledger.conftest import LedgerRepo
+from tests.integration.ledger.test_flows import LEDGER
+
+
+@pytest.fixture
+def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    # click 8.1 mixes stderr into stdout unless told not to; 8.2 always separates them.
+    separate = (
+        {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
+    )
+    runner = CliRunner(**separate)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(main, [*args, "--data-dir", str(tmp_path / "data")])
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> LedgerRepo:
+    ledger_repo = LedgerRepo(tmp_path / "ledger")
+    ledger_repo.commit({"main.beancount": LEDGER})
+    return ledger_repo
+
+
+def test_sync_prints_the_commit_hash_last(run, repo: LedgerRepo) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run("ledger", "sync", "--ledger", str(repo.path))
+
+    assert code == 0
+    last = out.strip().splitlines()[-1]
+    assert len(last) == 40
+    assert int(last, 16) >= 0
+
+
+def test_positions_json_has_the_documented_shape(run, repo: LedgerRepo) -> None:  # type: ignore[no-untyped-def]
+    run("ledger", "sync", "--ledger", str(repo.path))
+    code, _, err = run(
+        "portfolio",
+        "create",
+        "--id",
+        "broker",
+        "--owner",
+        "alice",
+        "--accounts",
+        "Assets:Broker",
+        "--internal",
+        "Income:Broker,Expenses:Financial:Commissions",
+    )
+    assert code == 0, err
+
+    code, out, _ = run(
+        "ledger", "positions", "--portfolio", "broker", "--date", "2024-01-12", "--json"
+    )
+
+    assert code == 0
+    answer = json.loads(out)
+    assert {"portfolio_id", "date", "ledger_commit_hash", "positions"} <= set(answer)
+    units = {p["commodity"]: p["units"] for p in answer["positions"]}
+    assert units == {"ACME": "10", "CAD": "1000", "GLD": "3", "USD": "2265.05"}
+    assert all(isinstance(p["units"], str) for p in answer["positions"])
+
+
+def test_flows_json_lists_signed_units(run, repo: LedgerRepo) -> None:  # type: ignore[no-untyped-def]
+    run("ledger", "sync", "--ledger", str(repo.path))
+    run("portfolio", "create", "--id", "broker", "--owner", "alice", "--accounts", "Assets:Broker")
+
+    code, out, _ = run(
+        "ledger",
+        "flows",
+        "--portfolio",
+        "broker",
+        "--from",
+        "2024-01-15",
+        "--to",
+        "2024-01-15",
+        "--json",
+    )
+
+    assert code == 0
+    flows = json.loads(out)["flows"]
+    assert [(f["units"], f["direction"]) for f in flows] == [("-800", "out")]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ledger", "sync", "--ledger", "{repo}", "--ref", "nope"], "unknown ref 'nope'"),
+        (
+            ["portfolio", "create", "--id", "x", "--owner", "a", "--accounts", "Assets:Nope"],
+            "Assets:Nope",
+        ),
+        (
+            ["portfolio", "create", "--id", "x", "--owner", "a", "--accounts", "assets"],
+            "account_prefixes",
+        ),
+        (
+            ["ledger", "positions", "--portfolio", "ghost", "--date", "2024-01-01"],
+            "no portfolio ghost",
+        ),
+    ],
+)
+def test_refusals_exit_2_and_name_the_problem(
+    run,
+    repo: LedgerRepo,
+    args: list[str],  # type: ignore[no-untyped-def]
+    message: str,
+) -> None:
+    run("ledger", "sync", "--ledger", str(repo.path))
+
+    code, _, err = run(*[a.replace("{repo}", str(repo.path)) for a in args])
+
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err

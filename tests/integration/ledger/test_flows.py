@@ -1,0 +1,144 @@
+"""External flows follow DESIGN section 6: internal Income/Expenses postings are return;
+value crossing between the portfolio and any other account is a flow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from decimal import Decimal
+
+import pytest
+
+from dawsos_core.db.connection import Database
+from dawsos_core.errors import BadRequest
+from dawsos_core.ledger.flows import portfolio_flows
+from dawsos_core.ledger.sync import sync_ledger
+from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from tests.integration.ledger.conftest import LedgerRepo
+
+LEDGER = textwrap.dedent("""\
+    option "operating_currency" "USD"
+    option "operating_currency" "CAD"
+    2024-01-01 open Assets:Broker:Cash USD
+    2024-01-01 open Assets:Broker:CashCAD CAD
+    2024-01-01 open Assets:Broker:ACME ACME
+    2024-01-01 open Assets:Broker:GLD GLD
+    2024-01-01 open Assets:Bank:Checking USD
+    2024-01-01 open Assets:Bank:CheckingCAD CAD
+    2024-01-01 open Income:Broker:Dividends USD
+    2024-01-01 open Income:Employer:Salary USD
+    2024-01-01 open Income:Gifts GLD
+    2024-01-01 open Expenses:Financial:Commissions USD
+    2024-01-01 open Equity:Opening USD,CAD
+
+    2024-01-01 * "Opening balances"
+      Assets:Bank:Checking      10000 USD
+      Assets:Bank:CheckingCAD    5000 CAD
+      Equity:Opening             -10000 USD
+      Equity:Opening             -5000 CAD
+
+    2024-01-02 * "Transfer in (first day of the window)"
+      Assets:Broker:Cash         3000 USD
+      Assets:Bank:Checking      -3000 USD
+
+    2024-01-03 * "Buy with an internal commission: no flow"
+      Assets:Broker:ACME           10 ACME {200 USD}
+      Expenses:Financial:Commissions  9.95 USD
+      Assets:Broker:Cash       -2009.95 USD
+
+    2024-01-04 * "Dividend to the broker: return, no flow"
+      Assets:Broker:Cash           25 USD
+      Income:Broker:Dividends     -25 USD
+
+    2024-01-05 * "Salary-funded contribution"
+      Assets:Broker:Cash          500 USD
+      Income:Employer:Salary     -500 USD
+
+    2024-01-08 * "Commission paid from checking: value enters the portfolio's expenses"
+      Expenses:Financial:Commissions  5 USD
+      Assets:Bank:Checking       -5 USD
+
+    2024-01-09 * "Gold received without cash"
+      Assets:Broker:GLD            3 GLD {180 USD}
+      Income:Gifts                -3 GLD {180 USD}
+
+    2024-01-10 * "CAD converted into USD cash"
+      Assets:Broker:Cash          750 USD @ 1.3333 CAD
+      Assets:Bank:CheckingCAD   -999.975 CAD
+
+    2024-01-11 * "CAD deposited into CAD cash"
+      Assets:Broker:CashCAD      1000 CAD
+      Assets:Bank:CheckingCAD   -1000 CAD
+
+    2024-01-12 * "Dividend paid straight to checking: return, then out"
+      Assets:Bank:Checking         40 USD
+      Income:Broker:Dividends     -40 USD
+
+    2024-01-15 * "Withdrawal (last day of the window)"
+      Assets:Bank:Checking        800 USD
+      Assets:Broker:Cash         -800 USD
+
+    2024-01-16 * "After the window"
+      Assets:Broker:Cash          100 USD
+      Assets:Bank:Checking       -100 USD
+""")
+
+
+@pytest.fixture
+def flows(db: Database, ledger_repo: LedgerRepo) -> dict[str, list[tuple[str, Decimal, str]]]:
+    ledger_repo.commit({"main.beancount": LEDGER})
+    sync_ledger(db, ledger_repo.path)
+    create_portfolio(
+        db,
+        PortfolioSpec(
+            id="broker",
+            owner_sub="alice",
+            account_prefixes=["Assets:Broker"],
+            internal_prefixes=["Income:Broker", "Expenses:Financial:Commissions"],
+        ),
+    )
+    answer = portfolio_flows(db, "broker", dt.date(2024, 1, 2), dt.date(2024, 1, 15))
+    by_narration: dict[str, list[tuple[str, Decimal, str]]] = {}
+    for f in answer.flows:
+        by_narration.setdefault(f.narration, []).append((f.commodity, f.units, f.direction))
+    return by_narration
+
+
+def test_transfers_in_and_out_on_the_window_edges(flows: dict) -> None:  # type: ignore[type-arg]
+    assert flows["Transfer in (first day of the window)"] == [("USD", Decimal(3000), "in")]
+    assert flows["Withdrawal (last day of the window)"] == [("USD", Decimal(-800), "out")]
+    assert "After the window" not in flows
+
+
+def test_internal_income_and_expenses_are_return(flows: dict) -> None:  # type: ignore[type-arg]
+    assert "Buy with an internal commission: no flow" not in flows
+    assert "Dividend to the broker: return, no flow" not in flows
+
+
+def test_salary_funded_contribution_is_a_flow(flows: dict) -> None:  # type: ignore[type-arg]
+    assert flows["Salary-funded contribution"] == [("USD", Decimal(500), "in")]
+
+
+def test_internal_expense_paid_from_outside_is_an_inflow(flows: dict) -> None:  # type: ignore[type-arg]
+    key = "Commission paid from checking: value enters the portfolio's expenses"
+    assert flows[key] == [("USD", Decimal(5), "in")]
+
+
+def test_commodity_received_without_cash_is_a_flow_in_units(flows: dict) -> None:  # type: ignore[type-arg]
+    assert flows["Gold received without cash"] == [("GLD", Decimal(3), "in")]
+
+
+def test_multi_currency_cash_flows_keep_their_currency(flows: dict) -> None:  # type: ignore[type-arg]
+    assert flows["CAD converted into USD cash"] == [("USD", Decimal(750), "in")]
+    assert flows["CAD deposited into CAD cash"] == [("CAD", Decimal(1000), "in")]
+
+
+def test_income_paid_outside_is_an_outflow(flows: dict) -> None:  # type: ignore[type-arg]
+    assert flows["Dividend paid straight to checking: return, then out"] == [
+        ("USD", Decimal(-40), "out")
+    ]
+
+
+def test_reversed_window_is_refused(db: Database, ledger_repo: LedgerRepo) -> None:
+    with pytest.raises(BadRequest, match="starts"):
+        portfolio_flows(db, "any", dt.date(2024, 2, 1), dt.date(2024, 1, 1))
