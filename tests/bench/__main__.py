@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from tests.bench import bench_cold_start, bench_health
+from tests.bench import bench_cold_start, bench_health, bench_ledger
 
 
 def main() -> None:
     console = Console()
-    for bench in (bench_cold_start, bench_health):
+    for bench in (bench_cold_start, bench_health, bench_ledger):
         console.rule(bench.TITLE)
         bench.run(console)
 

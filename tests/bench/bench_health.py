@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
-from pathlib import Path
 
 import psycopg
 from rich.console import Console
 from rich.table import Table
 
 from dawsos_core import resources
-from dawsos_core.db.connection import Database
-from dawsos_core.db.migrations import migrate
 from dawsos_local.events import http_api_event
 from dawsos_local.handlers import FUNCTIONS_DIR, LambdaContext, load_handler
-from dawsos_local.postgres import EmbeddedPostgres
+from tests.bench.database import bench_server
 from tests.bench.stats import ms, p, timed
 
 TITLE = "warm GET /health/pack: handler in-process vs bare SELECT"
@@ -30,7 +26,6 @@ LATEST = (
 
 
 def _seed(url: str) -> None:
-    migrate(Database(lambda: url))
     with psycopg.connect(url, autocommit=True) as conn:
         for day in range(1, 28):
             date = f"2026-10-{day:02d}"
@@ -78,13 +73,5 @@ def _measure(url: str, console: Console) -> None:
 
 
 def run(console: Console) -> None:
-    external = os.environ.get("DATABASE_URL")
-    if external:
-        _measure(external, console)
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        server = EmbeddedPostgres(Path(tmp) / "pg").start()
-        try:
-            _measure(server.url("postgres"), console)
-        finally:
-            server.release()
+    with bench_server() as fresh:
+        _measure(fresh(), console)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.ledger import cash_currencies, holdings, last_price_dates
+from dawsos_core.db.repositories.ledger import holdings, last_price_dates
 from dawsos_core.ledger.commits import pinned_commit
 from dawsos_core.portfolios import check_prefixes, get_portfolio
 
@@ -62,7 +62,7 @@ def portfolio_positions(
             if row.cost:
                 cost[row.commodity][row.cost_currency] = row.cost
         held = sorted(c for c, u in units.items() if u != 0)
-        money = cash_currencies(conn, commit.commit_hash)
+        money = set(commit.cash_currencies)
         priced = last_price_dates(conn, commit.commit_hash, on, held)
     positions = [
         Position(

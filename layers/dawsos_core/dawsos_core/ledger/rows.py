@@ -9,15 +9,25 @@ from dawsos_core.db.repositories.ledger import LedgerRows
 from dawsos_core.errors import LedgerInvalid
 
 
-def _source(meta: Any, root: Path) -> str:
-    filename, line = (meta or {}).get("filename"), (meta or {}).get("lineno")
-    if not filename or filename.startswith("<"):
-        return ""
-    try:
-        name = Path(filename).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        name = Path(filename).name
-    return f"{name}:{line}"
+class _Sources:
+    """``file:line`` of an entry, the file relative to the checkout (resolved once per file)."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root.resolve()
+        self._names: dict[str, str] = {}
+
+    def __call__(self, meta: Any) -> str:
+        filename, line = (meta or {}).get("filename"), (meta or {}).get("lineno")
+        if not filename or filename.startswith("<"):
+            return ""
+        name = self._names.get(filename)
+        if name is None:
+            try:
+                name = Path(filename).resolve().relative_to(self._root).as_posix()
+            except ValueError:
+                name = Path(filename).name
+            self._names[filename] = name
+        return f"{name}:{line}"
 
 
 def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
@@ -26,6 +36,7 @@ def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
     from beancount.core.position import Cost
 
     rows = LedgerRows()
+    source = _Sources(root)
     opened: dict[str, list[Any]] = {}
     for entry in entries:
         if isinstance(entry, data.Transaction):
@@ -37,7 +48,7 @@ def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
                     entry.flag or "*",
                     entry.payee,
                     entry.narration or "",
-                    _source(entry.meta, root),
+                    source(entry.meta),
                 )
             )
             for number, posting in enumerate(entry.postings):
@@ -47,8 +58,10 @@ def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
                     or units.number is None
                     or not (cost is None or isinstance(cost, Cost))
                 ):
-                    where = _source(entry.meta, root)
+                    where = source(entry.meta)
                     raise LedgerInvalid([f"{where}: posting to {posting.account} is not booked"])
+                if cost is not None:
+                    rows.cash_currencies.add(cost.currency)
                 rows.postings.append(
                     (
                         txn_id,
@@ -66,6 +79,7 @@ def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
                     )
                 )
         elif isinstance(entry, data.Price) and entry.amount.number is not None:
+            rows.cash_currencies.add(entry.amount.currency)
             rows.prices.append(
                 (
                     len(rows.prices),

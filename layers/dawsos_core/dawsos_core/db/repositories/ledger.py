@@ -30,6 +30,7 @@ PriceRow = tuple[int, dt.date, str, str, Decimal]
 
 @dataclass
 class LedgerRows:
+    cash_currencies: set[str] = field(default_factory=set)
     accounts: list[AccountRow] = field(default_factory=list)
     transactions: list[TransactionRow] = field(default_factory=list)
     postings: list[PostingRow] = field(default_factory=list)
@@ -49,6 +50,7 @@ class CommitRecord:
     main_file: str
     committed_at: dt.datetime
     operating_currencies: list[str]
+    cash_currencies: list[str]
     transactions: int
     postings: int
     prices: int
@@ -56,8 +58,8 @@ class CommitRecord:
 
 
 _COMMIT_COLUMNS = (
-    "commit_hash, main_file, committed_at, operating_currencies, transactions, postings, "
-    "prices, synced_at"
+    "commit_hash, main_file, committed_at, operating_currencies, cash_currencies, transactions,"
+    " postings, prices, synced_at"
 )
 
 
@@ -88,13 +90,15 @@ def insert_commit(
     A concurrent sync of the same commit waits on the primary key and then finds it."""
     inserted = conn.execute(
         "INSERT INTO ledger_commits (commit_hash, main_file, committed_at, operating_currencies,"
-        " transactions, postings, prices) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " cash_currencies, transactions, postings, prices)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (commit_hash) DO NOTHING RETURNING commit_hash",
         (
             commit_hash,
             main_file,
             committed_at,
             operating_currencies,
+            sorted(rows.cash_currencies | set(operating_currencies)),
             len(rows.transactions),
             len(rows.postings),
             len(rows.prices),
@@ -193,7 +197,8 @@ def holdings(
         " coalesce(cost_currency, currency) AS cost_currency, sum(units) AS units,"
         " sum(coalesce(units * cost_number, units)) AS cost"
         " FROM ledger_postings WHERE commit_hash = %(commit)s AND date <= %(on)s"
-        f" AND {_IN_PREFIXES.format(arg='%(prefixes)s')}"
+        " AND account IN (SELECT account FROM ledger_accounts"
+        f"  WHERE commit_hash = %(commit)s AND {_IN_PREFIXES.format(arg='%(prefixes)s')})"
         " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         {"commit": commit_hash, "on": on, "prefixes": prefixes},
     ).fetchall()
@@ -209,18 +214,6 @@ def last_price_dates(
         (commit_hash, on, commodities),
     ).fetchall()
     return {r["commodity"]: r["last"] for r in rows}
-
-
-def cash_currencies(conn: Connection, commit_hash: str) -> set[str]:
-    """Currencies that price or cost other commodities: the ledger's money."""
-    rows = conn.execute(
-        "SELECT DISTINCT quote_currency AS c FROM ledger_prices WHERE commit_hash = %(c)s"
-        " UNION SELECT DISTINCT cost_currency FROM ledger_postings"
-        " WHERE commit_hash = %(c)s AND cost_currency IS NOT NULL"
-        " UNION SELECT unnest(operating_currencies) FROM ledger_commits WHERE commit_hash = %(c)s",
-        {"c": commit_hash},
-    ).fetchall()
-    return {r["c"] for r in rows}
 
 
 @dataclass(frozen=True)
