@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
+
 from rich.console import Console
 
 from tests.bench import bench_cold_start, bench_health, bench_ledger
 
 
 def main() -> None:
+    # Metrics are disabled while measuring; Powertools would warn on every flush.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     console = Console()
     for bench in (bench_cold_start, bench_health, bench_ledger):
         console.rule(bench.TITLE)

@@ -37,15 +37,7 @@ def _seed(url: str) -> None:
             )
 
 
-def _measure(url: str, console: Console) -> None:
-    _seed(url)
-    os.environ.update(
-        DATABASE_URL=url,
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_METRICS_DISABLED="true",
-        POWERTOOLS_LOG_LEVEL="WARNING",
-    )
-    resources.reset()
+def _time_both(url: str) -> tuple[list[float], list[float]]:
     handler = load_handler(FUNCTIONS_DIR / "execute" / "app.py")
     event = http_api_event("GET", "/health/pack", claims={"sub": "bench"})
     context = LambdaContext("execute")
@@ -58,9 +50,25 @@ def _measure(url: str, console: Console) -> None:
         def bare_select() -> None:
             assert conn.execute(LATEST, ("ECB_CAD",)).fetchone() is not None
 
-        ours = timed(through_handler, REPEAT)
-        floor = timed(bare_select, REPEAT)
+        return timed(through_handler, REPEAT), timed(bare_select, REPEAT)
+
+
+def _measure(url: str, console: Console) -> None:
+    _seed(url)
+    saved = dict(os.environ)  # the handler reads its settings from the environment
+    os.environ.update(
+        DATABASE_URL=url,
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_METRICS_DISABLED="true",
+        POWERTOOLS_LOG_LEVEL="WARNING",
+    )
     resources.reset()
+    try:
+        ours, floor = _time_both(url)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        resources.reset()
 
     table = Table("path", "p50", "p95")
     table.add_row("handler (ours)", ms(p(ours, 50)), ms(p(ours, 95)))
