@@ -51,14 +51,12 @@ def generate_text() -> str:
 def ensure_repository(repo: Path) -> ExampleLedger:
     """Commit the example ledger into ``repo`` unless HEAD already holds the same text."""
     from dulwich import porcelain
-    from dulwich.repo import Repo
 
+    repo = repo.resolve()  # dulwich stages a relative path relative to the cwd, not the repo
     text = generate_text()
     target = repo / LEDGER_FILE
     if (repo / ".git").exists():
-        with Repo(str(repo)) as existing:
-            has_commit = b"HEAD" in existing.refs
-        if has_commit and target.exists() and target.read_text() == text:
+        if _head_blob(repo) == text.encode():
             return ExampleLedger(repo, committed=False)
     else:
         repo.mkdir(parents=True, exist_ok=True)
@@ -72,3 +70,18 @@ def ensure_repository(repo: Path) -> ExampleLedger:
         committer=AUTHOR,
     )
     return ExampleLedger(repo, committed=True)
+
+
+def _head_blob(repo: Path) -> bytes | None:
+    """The ledger file as committed at HEAD, or None."""
+    from dulwich.object_store import tree_lookup_path
+    from dulwich.repo import Repo
+
+    with Repo(str(repo)) as git:
+        try:
+            tree = git[git.head()].tree  # type: ignore[attr-defined]
+            _, sha = tree_lookup_path(git.__getitem__, tree, LEDGER_FILE.encode())
+        except KeyError:
+            return None
+        data: bytes = git[sha].as_raw_string()
+        return data
