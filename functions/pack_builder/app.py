@@ -1,4 +1,4 @@
-"""Pack builder Lambda: scheduled daily build of the pricing pack, and schema migrations."""
+"""Pack builder Lambda: the scheduled daily pricing pack, explicit rebuilds, and migrations."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dawsos_core.db.connection import Database
-from dawsos_core.db.migrations import migrate
-from dawsos_core.errors import NotImplementedYet
+from dawsos_core.pricing.builder import run_job
 from dawsos_core.pricing.jobs import PackJob
-from dawsos_core.resources import get_database
+from dawsos_core.resources import get_database, get_settings
 
 logger = Logger(service="pack_builder")
 tracer = Tracer(service="pack_builder")
@@ -25,9 +24,6 @@ def lambda_handler(
     event: dict[str, Any], context: LambdaContext, *, db: Database | None = None
 ) -> dict[str, Any]:
     job = PackJob.model_validate(event)
-    database = db or get_database()
-    applied = migrate(database)
-    if job.action == "migrate":
-        logger.info("migrations applied", extra={"applied": [m.label for m in applied]})
-        return {"action": "migrate", "applied": [m.label for m in applied]}
-    raise NotImplementedYet(f"building pricing packs is not available yet ({job.pack_date()})")
+    result = run_job(job, db or get_database(), get_settings())
+    logger.info("pack job done", extra=result)
+    return result

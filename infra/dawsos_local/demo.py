@@ -10,6 +10,7 @@ import urllib.request
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from dawsos_core.db.connection import Database
@@ -18,9 +19,16 @@ from dawsos_core.ledger.flows import portfolio_flows
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_core.pricing.calendar import weekdays
+from dawsos_core.pricing.packs import build_pack
+from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_local import example_ledger
 from dawsos_local.stack import DataDir, LocalStack
 from dawsos_local.tokens import mint
+
+# The demo runs as of the last date the offline ECB rates cover, after that day's 16:30 cut.
+DEMO_NOW = "2026-10-30T18:00:00+00:00"
+PACK_POLICY = "ECB_CAD"
 
 DEMO_PORTFOLIO = PortfolioSpec(
     id="demo",
@@ -78,11 +86,41 @@ def _ledger_steps(db: Database, data_dir: DataDir, console: Console) -> None:
     console.print(f"external flows over the last year: {len(flows.flows)}, net {total} USD")
 
 
+def _pack_steps(db: Database, data_dir: DataDir, console: Console) -> None:
+    end = example_ledger.END
+    days = weekdays(end - dt.timedelta(days=365), end)
+    counts = {"fresh": 0, "unchanged": 0, "error": 0}
+    errors: list[str] = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    fx = EcbFx()
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"{PACK_POLICY} packs", total=len(days))
+        for day in days:
+            outcome = build_pack(
+                db, day, PACK_POLICY, fx=fx, ledger_repo=data_dir.root / "ledger", today=end
+            )
+            counts[outcome.status] += 1
+            if outcome.error:
+                errors.append(f"{day}: {outcome.error}")
+            progress.update(task, advance=1, description=f"{PACK_POLICY} {day}")
+    console.print(
+        f"pricing packs {days[0]} to {days[-1]}: {counts['fresh']} built fresh, "
+        f"{counts['unchanged']} already fresh, {counts['error']} failed"
+    )
+    for line in errors[:5]:
+        console.print(f"  [red]failed[/] {line}")
+
+
 def run_demo(data_dir: DataDir, console: Console) -> int:
     started = time.perf_counter()
     console.rule("DawsOS demo")
     with console.status("starting the local stack..."):
-        stack = LocalStack(data_dir, port=0).start()
+        stack = LocalStack(data_dir, port=0, env={"DAWSOS_NOW": DEMO_NOW}).start()
     ok = False
     try:
         console.print(f"[green]started[/] gateway {stack.url}")
@@ -93,6 +131,7 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
         db = Database(lambda: stack.database.url)
         try:
             _ledger_steps(db, data_dir, console)
+            _pack_steps(db, data_dir, console)
         except DawsosError as exc:
             console.print(f"[red]refused[/]: {exc.message}")
             return 1
@@ -105,11 +144,11 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
         console.print(f"GET /health/pack without a token -> {status} {body.get('error')}")
         status, body = http_get(f"{stack.url}/health/pack", token)
         console.print(
-            f"GET /health/pack with the token -> {status}: "
-            f"status={body.get('status')} policy={body.get('policy')} "
-            f"pack_id={body.get('pack_id')}"
+            f"GET /health/pack with the token, as of {DEMO_NOW} -> {status}: "
+            f"status={body.get('status')} pack_id={body.get('pack_id')} "
+            f"reconciliation={body.get('reconciliation_error_bps')} bps"
         )
-        ok = status == 200
+        ok = status == 200 and body.get("status") == "fresh"
     finally:
         with console.status("stopping..."):
             stack.stop()

@@ -79,8 +79,15 @@ class LocalStack:
     """``dawsos serve``: every part of the API running on this machine, no Docker."""
 
     def __init__(
-        self, data_dir: DataDir, *, port: int = 3000, workers: int = 2, template: Path = TEMPLATE
+        self,
+        data_dir: DataDir,
+        *,
+        port: int = 3000,
+        workers: int = 2,
+        template: Path = TEMPLATE,
+        env: dict[str, str] | None = None,
     ) -> None:
+        """``env`` is added to the functions' environment (the demo pins the clock)."""
         self.data_dir = data_dir
         self.port = port
         self.workers = workers
@@ -90,6 +97,7 @@ class LocalStack:
         self.pools: dict[str, FunctionPool] = {}
         self.server: GatewayServer | None = None
         self.applied: list[Migration] = []
+        self.extra_env = env or {}
 
     @property
     def url(self) -> str:
@@ -103,7 +111,9 @@ class LocalStack:
             "EXPORTS_BUCKET": self.s3.bucket,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
+            "LEDGER_REPO": str(self.data_dir.root.resolve() / "ledger"),
             **LOCAL_CREDENTIALS,
+            **self.extra_env,
         }
 
     def start(self) -> LocalStack:

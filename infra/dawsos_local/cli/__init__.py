@@ -67,7 +67,7 @@ def main() -> None:
     """
 
 
-from dawsos_local.cli import ledger, portfolio, stack  # noqa: E402  (registers the commands)
+from dawsos_local.cli import ledger, packs, portfolio, stack  # noqa: E402  (registers commands)
 
 __all__ = [
     "CliError",
@@ -76,6 +76,7 @@ __all__ = [
     "database",
     "ledger",
     "main",
+    "packs",
     "portfolio",
     "stack",
 ]

@@ -98,3 +98,25 @@ class LedgerInvalid(Unprocessable):
 class Conflict(DawsosError):
     code = "conflict"
     status = HTTPStatus.CONFLICT
+
+
+class MissingObservations(Unprocessable):
+    """Prices or rates a pack needs are missing or too old; each instrument is named."""
+
+    code = "missing_observations"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class ProviderError(ServiceUnavailable):
+    """A data provider failed (timeout, HTTP error, malformed payload, refused access)."""
+
+    code = "provider_error"
+
+
+class PackFailed(Unprocessable):
+    """The pack was recorded with status error; the message says why."""
+
+    code = "pack_failed"

@@ -6,7 +6,9 @@ environment (see ``dawsos_core.resources``) and pass what each service needs.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr
@@ -56,6 +58,24 @@ class Settings(BaseSettings):
         default=None, description="Only for the local stack (moto); unset in AWS."
     )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    ledger_repo: Path | None = Field(
+        default=None, description="Git repository of the ledger (reconciliation reads it)."
+    )
+    dawsos_now: dt.datetime | None = Field(
+        default=None,
+        description="Pin the clock (ISO timestamp) so tests and the demo run as of a past date.",
+    )
+    boc_valet_url: str = Field(default="https://www.bankofcanada.ca/valet")
+    wm4pm_api_key: SecretStr | None = Field(default=None)
+    provider_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    provider_retries: int = Field(default=3, ge=0, le=10)
+
+    def now(self) -> dt.datetime:
+        """The current time, or the pinned one; always timezone-aware."""
+        if self.dawsos_now is None:
+            return dt.datetime.now(dt.UTC)
+        pinned = self.dawsos_now
+        return pinned if pinned.tzinfo else pinned.replace(tzinfo=dt.UTC)
 
 
 def load_settings() -> Settings:

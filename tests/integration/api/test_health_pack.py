@@ -39,8 +39,12 @@ def add_pack(
 
 @pytest.fixture
 def health(
-    database_url: str, api_env: Callable[[str], None], call_api: Callable[..., ApiResponse]
+    database_url: str,
+    api_env: Callable[[str], None],
+    call_api: Callable[..., ApiResponse],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[..., ApiResponse]:
+    monkeypatch.setenv("DAWSOS_NOW", "2026-11-20T18:00:00Z")  # Friday, after the 16:30 cut
     api_env(database_url)
     return lambda query="": call_api("execute", "GET", "/health/pack", query=query)
 
@@ -52,6 +56,7 @@ def test_no_pack_yet_is_status_none(health: Callable[..., ApiResponse]) -> None:
     assert response.body["status"] == "none"
     assert response.body["pack_id"] is None
     assert response.body["policy"] == "ECB_CAD"
+    assert response.body["expected_date"] == "2026-11-20"
 
 
 def test_fresh_pack_is_reported_with_its_reconciliation(
@@ -99,10 +104,32 @@ def test_policy_parameter_selects_the_policy(
     conn: Conn, health: Callable[..., ApiResponse]
 ) -> None:
     add_pack(conn, "PP_ECB", "2026-11-20", state="fresh")
-    add_pack(conn, "PP_BOC", "2026-11-18", policy="BOC_CAD", state="error")
+    add_pack(conn, "PP_BOC", "2026-11-20", policy="BOC_CAD", state="error")
 
     assert health("policy=BOC_CAD").body["pack_id"] == "PP_BOC"
     assert health().body["pack_id"] == "PP_ECB"
+
+
+def test_yesterdays_pack_is_not_the_expected_one(
+    conn: Conn, health: Callable[..., ApiResponse]
+) -> None:
+    add_pack(conn, "PP_2026-11-19", "2026-11-19", state="fresh")
+
+    body = health().body
+
+    assert (body["status"], body["pack_id"]) == ("none", None)
+    assert (body["last_fresh_pack_id"], body["last_fresh_date"]) == ("PP_2026-11-19", "2026-11-19")
+
+
+def test_restatement_in_progress_keeps_the_fresh_pack_current(
+    conn: Conn, health: Callable[..., ApiResponse]
+) -> None:
+    add_pack(conn, "PP_old", "2026-11-20", state="fresh")
+    add_pack(conn, "PP_new", "2026-11-20", state="warming")
+
+    body = health().body
+
+    assert (body["status"], body["pack_id"]) == ("fresh", "PP_old")
 
 
 def test_invalid_policy_is_a_400_naming_it(health: Callable[..., ApiResponse]) -> None:

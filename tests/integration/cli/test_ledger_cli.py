@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from dawsos_local.cli import main
-from tests.integration.ledger.conftest import LedgerRepo
+from tests.integration.conftest import LedgerRepo
 from tests.integration.ledger.test_flows import LEDGER
 
 

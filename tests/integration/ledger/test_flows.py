@@ -14,7 +14,7 @@ from dawsos_core.errors import BadRequest
 from dawsos_core.ledger.flows import portfolio_flows
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
-from tests.integration.ledger.conftest import LedgerRepo
+from tests.integration.conftest import LedgerRepo
 
 LEDGER = textwrap.dedent("""\
     option "operating_currency" "USD"

@@ -18,7 +18,7 @@ from beancount.core.inventory import Inventory
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.ledger import holdings
 from dawsos_core.ledger.sync import sync_ledger
-from tests.integration.ledger.conftest import LedgerRepo
+from tests.integration.conftest import LedgerRepo
 
 ROOTS = ["Assets", "Liabilities", "Equity", "Income", "Expenses"]
 Balances = dict[tuple[str, str], Decimal]

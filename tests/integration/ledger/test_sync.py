@@ -16,7 +16,7 @@ from dawsos_core.errors import LedgerInvalid, LedgerSourceError
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
-from tests.integration.ledger.conftest import LedgerRepo
+from tests.integration.conftest import LedgerRepo
 
 LEDGER = textwrap.dedent("""\
     option "operating_currency" "USD"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -30,5 +29,4 @@ def get_pack_health(
 ) -> PackHealth:
     caller_sub(router.current_event)
     settings = get_settings()
-    now = dt.datetime.now(dt.UTC)
-    return pack_health(get_database(), policy or settings.pricing_policy, now)
+    return pack_health(get_database(), policy or settings.pricing_policy, settings.now())

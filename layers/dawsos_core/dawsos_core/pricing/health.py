@@ -1,4 +1,10 @@
-"""The state of the latest pricing pack, as the execute path and operators see it."""
+"""The state of the pack the execute path expects, as operators and callers see it.
+
+The expected pack is the one for the last weekday whose 16:30 London cut has passed. The
+status is that pack's: ``fresh`` when a fresh, unsuperseded pack exists for the date,
+else ``warming`` or ``error`` when one is being built or failed, else ``none``. The last
+fresh pack is named too, for answers that accept an older pack.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.packs import latest_pack
+from dawsos_core.db.repositories.packs import PackRecord, latest_fresh_pack, packs_for
+from dawsos_core.pricing.calendar import expected_pack_date
 
 PackStatus = Literal["fresh", "warming", "error", "none"]
 
 
 class PackHealth(BaseModel):
-    """Answer of ``GET /health/pack``; ``status`` is ``none`` when no pack exists yet."""
+    """Answer of ``GET /health/pack``."""
 
     model_config = ConfigDict(frozen=True)
 
     status: PackStatus
     policy: str
+    expected_date: dt.date = Field(description="Date of the pack the execute path needs now")
     pack_id: str | None = None
     date: dt.date | None = None
     hash: str | None = None
@@ -33,17 +41,34 @@ class PackHealth(BaseModel):
     error: str | None = Field(default=None, description="Why the pack failed, when it did.")
     created_at: dt.datetime | None = None
     age_seconds: int | None = Field(default=None, description="Seconds since the pack was created.")
+    last_fresh_pack_id: str | None = None
+    last_fresh_date: dt.date | None = None
+
+
+def _current(packs: list[PackRecord]) -> PackRecord | None:
+    """A live fresh pack wins; otherwise the newest attempt tells the state."""
+    live = [p for p in packs if p.is_fresh and p.superseded_by is None]
+    if live:
+        return live[-1]
+    return packs[-1] if packs else None
 
 
 def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
-    with db.session() as conn:
-        pack = latest_pack(conn, policy)
+    expected = expected_pack_date(now)
+    with db.transaction() as conn:
+        pack = _current(packs_for(conn, expected, policy))
+        last_fresh = latest_fresh_pack(conn, policy, expected)
+    fresh_fields = {
+        "last_fresh_pack_id": last_fresh.id if last_fresh else None,
+        "last_fresh_date": last_fresh.date if last_fresh else None,
+    }
     if pack is None:
-        return PackHealth(status="none", policy=policy)
+        return PackHealth(status="none", policy=policy, expected_date=expected, **fresh_fields)
     bps = pack.reconciliation_error_bps
     return PackHealth(
         status="fresh" if pack.is_fresh else pack.status,
         policy=pack.policy,
+        expected_date=expected,
         pack_id=pack.id,
         date=pack.date,
         hash=pack.hash,
@@ -55,4 +80,5 @@ def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
         error=pack.error_message,
         created_at=pack.created_at,
         age_seconds=max(0, int((now - pack.created_at).total_seconds())),
+        **fresh_fields,
     )

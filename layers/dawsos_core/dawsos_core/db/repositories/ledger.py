@@ -267,3 +267,25 @@ def external_flows(
         },
     ).fetchall()
     return [FlowRow(**r) for r in rows]
+
+
+@dataclass(frozen=True)
+class LedgerPrice:
+    commodity: str
+    quote_currency: str
+    number: Decimal
+    date: dt.date
+
+
+def latest_ledger_prices(
+    conn: Connection, commit_hash: str, commodities: list[str], on: dt.date
+) -> dict[str, LedgerPrice]:
+    """Each commodity's latest price directive on or before ``on`` (the last one written,
+    when a day has several)."""
+    rows = conn.execute(
+        "SELECT DISTINCT ON (commodity) commodity, quote_currency, number, date"
+        " FROM ledger_prices WHERE commit_hash = %s AND commodity = ANY(%s) AND date <= %s"
+        " ORDER BY commodity, date DESC, price_no DESC",
+        (commit_hash, commodities, on),
+    ).fetchall()
+    return {r["commodity"]: LedgerPrice(**r) for r in rows}

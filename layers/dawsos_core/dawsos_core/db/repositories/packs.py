@@ -24,11 +24,14 @@ class PackRecord:
     error_message: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    base_currency: str | None
+    ledger_commit_hash: str | None
 
 
 _COLUMNS = (
     "id, date, policy, hash, superseded_by, status, is_fresh, prewarm_done, "
-    "reconciliation_passed, reconciliation_error_bps, error_message, created_at, updated_at"
+    "reconciliation_passed, reconciliation_error_bps, error_message, created_at, updated_at, "
+    "base_currency, ledger_commit_hash"
 )
 
 
@@ -45,3 +48,152 @@ def latest_pack(conn: Connection, policy: str) -> PackRecord | None:
 def pack_by_id(conn: Connection, pack_id: str) -> PackRecord | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM pricing_packs WHERE id = %s", (pack_id,)).fetchone()
     return None if row is None else PackRecord(**row)
+
+
+def packs_for(conn: Connection, on: dt.date, policy: str) -> list[PackRecord]:
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM pricing_packs WHERE date = %s AND policy = %s ORDER BY created_at",
+        (on, policy),
+    ).fetchall()
+    return [PackRecord(**r) for r in rows]
+
+
+def list_packs(conn: Connection, policy: str | None, limit: int) -> list[PackRecord]:
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM pricing_packs WHERE (%s::text IS NULL OR policy = %s)"
+        " ORDER BY date DESC, created_at DESC LIMIT %s",
+        (policy, policy, limit),
+    ).fetchall()
+    return [PackRecord(**r) for r in rows]
+
+
+def latest_fresh_pack(conn: Connection, policy: str, on_or_before: dt.date) -> PackRecord | None:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM pricing_packs WHERE policy = %s AND date <= %s AND is_fresh"
+        " AND superseded_by IS NULL ORDER BY date DESC LIMIT 1",
+        (policy, on_or_before),
+    ).fetchone()
+    return None if row is None else PackRecord(**row)
+
+
+def lock_pack_build(conn: Connection, on: dt.date, policy: str) -> None:
+    """Serialise builds of one date and policy across processes (a session lock)."""
+    conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 7))", (f"pack:{policy}:{on}",))
+
+
+def unlock_pack_build(conn: Connection, on: dt.date, policy: str) -> None:
+    conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 7))", (f"pack:{policy}:{on}",))
+
+
+PriceRow = tuple[str, str, Decimal, str, dt.date]  # commodity, quote, price, source, observed
+FxRow = tuple[str, str, Decimal, str, dt.date]  # currency, base, rate, source, observed
+
+
+def insert_pack(
+    conn: Connection,
+    pack_id: str,
+    on: dt.date,
+    policy: str,
+    digest: str,
+    base_currency: str,
+    ledger_commit_hash: str,
+    prices: list[PriceRow],
+    fx_rates: list[FxRow],
+) -> None:
+    """A warming pack and its content, in the caller's transaction."""
+    conn.execute(
+        "INSERT INTO pricing_packs (id, date, policy, hash, base_currency, ledger_commit_hash)"
+        " VALUES (%s, %s, %s, %s, %s, %s)",
+        (pack_id, on, policy, digest, base_currency, ledger_commit_hash),
+    )
+    with conn.cursor().copy(
+        "COPY pack_prices (pack_id, commodity, quote_currency, price, source, observed_on)"
+        " FROM STDIN"
+    ) as copy:
+        for row in prices:
+            copy.write_row((pack_id, *row))
+    with conn.cursor().copy(
+        "COPY pack_fx_rates (pack_id, currency, base_currency, rate, source, observed_on)"
+        " FROM STDIN"
+    ) as copy:
+        for row in fx_rates:
+            copy.write_row((pack_id, *row))
+
+
+def mark_pack_error(conn: Connection, pack_id: str, message: str) -> None:
+    conn.execute(
+        "UPDATE pricing_packs SET status = 'error', error_message = %s"
+        " WHERE id = %s AND status = 'warming'",
+        (message[:4000], pack_id),
+    )
+
+
+ValuationRow = tuple[str, Decimal, Decimal, Decimal]  # portfolio, value, flow in, flow out
+HoldingValuationRow = tuple[str, str, Decimal, str, Decimal, Decimal, Decimal, Decimal]
+
+
+def finish_pack(
+    conn: Connection,
+    pack_id: str,
+    on: dt.date,
+    policy: str,
+    commit_hash: str,
+    base_currency: str,
+    error_bps: Decimal,
+    valuations: list[ValuationRow],
+    holdings: list[HoldingValuationRow],
+) -> list[str]:
+    """Record reconciliation, store the prewarmed valuations, then make the pack fresh and
+    supersede the earlier fresh pack of its date and policy; returns the superseded ids."""
+    conn.execute(
+        "UPDATE pricing_packs SET reconciliation_passed = true, reconciliation_error_bps = %s"
+        " WHERE id = %s",
+        (error_bps, pack_id),
+    )
+    with conn.cursor().copy(
+        "COPY pack_valuations (pack_id, portfolio_id, date, ledger_commit_hash, base_currency,"
+        " value_base, flow_in_base, flow_out_base) FROM STDIN"
+    ) as copy:
+        for portfolio_id, value, flow_in, flow_out in valuations:
+            copy.write_row(
+                (pack_id, portfolio_id, on, commit_hash, base_currency, value, flow_in, flow_out)
+            )
+    with conn.cursor().copy(
+        "COPY pack_holding_valuations (pack_id, portfolio_id, commodity, units, price_currency,"
+        " price, value_local, fx_rate, value_base) FROM STDIN"
+    ) as copy:
+        for row in holdings:
+            copy.write_row((pack_id, *row))
+    conn.execute("UPDATE pricing_packs SET prewarm_done = true WHERE id = %s", (pack_id,))
+    superseded = conn.execute(
+        "UPDATE pricing_packs SET superseded_by = %s WHERE date = %s AND policy = %s"
+        " AND is_fresh AND superseded_by IS NULL AND id <> %s RETURNING id",
+        (pack_id, on, policy, pack_id),
+    ).fetchall()
+    conn.execute(
+        "UPDATE pricing_packs SET status = 'fresh', is_fresh = true WHERE id = %s", (pack_id,)
+    )
+    return [r["id"] for r in superseded]
+
+
+def pack_prices(conn: Connection, pack_id: str) -> list[PriceRow]:
+    rows = conn.execute(
+        "SELECT commodity, quote_currency, price, source, observed_on FROM pack_prices"
+        " WHERE pack_id = %s ORDER BY commodity",
+        (pack_id,),
+    ).fetchall()
+    return [
+        (r["commodity"], r["quote_currency"], r["price"], r["source"], r["observed_on"])
+        for r in rows
+    ]
+
+
+def pack_fx_rates(conn: Connection, pack_id: str) -> list[FxRow]:
+    rows = conn.execute(
+        "SELECT currency, base_currency, rate, source, observed_on FROM pack_fx_rates"
+        " WHERE pack_id = %s ORDER BY currency",
+        (pack_id,),
+    ).fetchall()
+    return [
+        (r["currency"], r["base_currency"], r["rate"], r["source"], r["observed_on"]) for r in rows
+    ]

@@ -1,0 +1,180 @@
+"""``dawsos pack``: build, backfill and inspect pricing packs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dawsos_core.db.repositories.packs import PackRecord, list_packs, pack_by_id
+from dawsos_core.errors import NotFound
+from dawsos_core.pricing.calendar import london_today, weekdays
+from dawsos_core.pricing.packs import PackOutcome, build_pack, check_request
+from dawsos_core.pricing.policies import get_policy
+from dawsos_core.pricing.sources import fx_provider
+from dawsos_core.settings import Settings
+from dawsos_local.cli import CliError, console, data_dir_option, database, main
+
+ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+policy_option = click.option(
+    "--policy",
+    default="ECB_CAD",
+    show_default=True,
+    help="Pricing policy: ECB_CAD, BOC_CAD or WM4PM_CAD.",
+)
+ledger_option = click.option(
+    "--ledger",
+    "ledger_repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Ledger repository for reconciliation (default: LEDGER_REPO, else <data-dir>/ledger).",
+)
+
+
+def _ledger_repo(ledger_repo: Path | None, settings: Settings, data_dir: Path) -> Path:
+    return ledger_repo or settings.ledger_repo or data_dir / "ledger"
+
+
+def _outcome_line(outcome: PackOutcome) -> str:
+    if outcome.status == "error":
+        return f"{outcome.date} {outcome.policy}: error ({outcome.error})"
+    extra = f", {outcome.reconciliation_error_bps:.4f} bps" if outcome.status == "fresh" else ""
+    superseded = f", supersedes {', '.join(outcome.superseded)}" if outcome.superseded else ""
+    return f"{outcome.date} {outcome.policy}: {outcome.status} {outcome.pack_id}{extra}{superseded}"
+
+
+@main.group()
+def pack() -> None:
+    """Pricing packs: one day's prices and FX rates, frozen and hashed."""
+
+
+@pack.command("build")
+@click.option("--date", "on", required=True, type=ISO_DATE, help="Pack date, YYYY-MM-DD.")
+@policy_option
+@ledger_option
+@data_dir_option
+def build(on: dt.datetime, policy: str, ledger_repo: Path | None, data_dir: Path) -> None:
+    """Build, reconcile and prewarm one pack; exit 1 when the pack fails."""
+    settings = Settings()
+    with database(data_dir) as db:
+        check_request(on.date(), policy, london_today(settings.now()))
+        outcome = build_pack(
+            db,
+            on.date(),
+            policy,
+            fx=fx_provider(get_policy(policy), settings),
+            ledger_repo=_ledger_repo(ledger_repo, settings, data_dir),
+            today=london_today(settings.now()),
+        )
+    click.echo(_outcome_line(outcome))
+    if outcome.status == "error":
+        raise SystemExit(1)
+
+
+@pack.command("backfill")
+@click.option("--from", "start", required=True, type=ISO_DATE, help="First date, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, type=ISO_DATE, help="Last date, YYYY-MM-DD.")
+@policy_option
+@ledger_option
+@data_dir_option
+def backfill(
+    start: dt.datetime, end: dt.datetime, policy: str, ledger_repo: Path | None, data_dir: Path
+) -> None:
+    """Build a pack for every weekday of a range, oldest first, with a progress bar."""
+    settings = Settings()
+    today = london_today(settings.now())
+    days = weekdays(start.date(), end.date())
+    if not days:
+        raise CliError(f"no weekday between {start.date()} and {end.date()}")
+    counts = {"fresh": 0, "unchanged": 0, "error": 0}
+    failures: list[PackOutcome] = []
+    with database(data_dir) as db:
+        check_request(days[-1], policy, today)
+        fx = fx_provider(get_policy(policy), settings)
+        repo = _ledger_repo(ledger_repo, settings, data_dir)
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task(f"{policy} packs", total=len(days))
+            for day in days:
+                outcome = build_pack(db, day, policy, fx=fx, ledger_repo=repo, today=today)
+                counts[outcome.status] += 1
+                if outcome.status == "error":
+                    failures.append(outcome)
+                progress.update(task, advance=1, description=f"{policy} {day}")
+    for failure in failures[:20]:
+        console.print(_outcome_line(failure))
+    click.echo(
+        f"{len(days)} weekdays: {counts['fresh']} fresh, {counts['unchanged']} unchanged,"
+        f" {counts['error']} failed"
+    )
+    if failures:
+        raise SystemExit(1)
+
+
+def _pack_json(record: PackRecord) -> dict[str, object]:
+    return {
+        "id": record.id,
+        "date": record.date.isoformat(),
+        "policy": record.policy,
+        "hash": record.hash,
+        "status": record.status,
+        "is_fresh": record.is_fresh,
+        "superseded_by": record.superseded_by,
+        "reconciliation_error_bps": None
+        if record.reconciliation_error_bps is None
+        else float(record.reconciliation_error_bps),
+        "ledger_commit_hash": record.ledger_commit_hash,
+        "error": record.error_message,
+    }
+
+
+@pack.command("show")
+@click.argument("pack_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@data_dir_option
+def show(pack_id: str, as_json: bool, data_dir: Path) -> None:
+    """One pack, by id."""
+    with database(data_dir) as db, db.session() as conn:
+        record = pack_by_id(conn, pack_id)
+        if record is None:
+            raise NotFound(f"no pricing pack {pack_id}")
+    if as_json:
+        click.echo(json.dumps(_pack_json(record), indent=2))
+        return
+    for key, value in _pack_json(record).items():
+        click.echo(f"{key:26} {value}")
+
+
+@pack.command("list")
+@click.option("--policy", default=None, help="Only this policy.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@data_dir_option
+def list_(policy: str | None, limit: int, as_json: bool, data_dir: Path) -> None:
+    """The newest packs first."""
+    with database(data_dir) as db, db.session() as conn:
+        records = list_packs(conn, policy, limit)
+    if as_json:
+        click.echo(json.dumps([_pack_json(r) for r in records], indent=2))
+        return
+    table = Table("id", "date", "policy", "status", "superseded by", "bps")
+    for r in records:
+        table.add_row(
+            r.id,
+            str(r.date),
+            r.policy,
+            r.status,
+            r.superseded_by or "",
+            "" if r.reconciliation_error_bps is None else f"{r.reconciliation_error_bps}",
+        )
+    Console().print(table)

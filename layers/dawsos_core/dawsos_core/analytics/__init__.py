@@ -1,0 +1,1 @@
+"""Analytics: valuation, returns, risk and attribution under pinned conventions."""

@@ -1,0 +1,46 @@
+"""What one pack_builder invocation does: migrate, or build the pack a job names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dawsos_core.db.connection import Database
+from dawsos_core.db.migrations import migrate
+from dawsos_core.errors import PackFailed
+from dawsos_core.pricing.calendar import london_today
+from dawsos_core.pricing.jobs import PackJob
+from dawsos_core.pricing.packs import build_pack
+from dawsos_core.pricing.policies import get_policy
+from dawsos_core.pricing.sources import fx_provider
+from dawsos_core.settings import Settings
+
+
+def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
+    applied = migrate(db)
+    if job.action == "migrate":
+        return {"action": "migrate", "applied": [m.label for m in applied]}
+    policy = get_policy(job.policy or settings.pricing_policy)
+    outcome = build_pack(
+        db,
+        job.pack_date(),
+        policy.name,
+        fx=fx_provider(policy, settings),
+        ledger_repo=settings.ledger_repo,
+        today=london_today(settings.now()),
+    )
+    if outcome.status == "error":
+        # Recorded as an error pack already; raising lets the scheduler retry and the DLQ keep it.
+        raise PackFailed(f"pack {outcome.pack_id} for {outcome.date} failed: {outcome.error}")
+    return {
+        "action": "build",
+        "date": outcome.date.isoformat(),
+        "policy": outcome.policy,
+        "status": outcome.status,
+        "pack_id": outcome.pack_id,
+        "hash": outcome.hash,
+        "error": outcome.error,
+        "reconciliation_error_bps": None
+        if outcome.reconciliation_error_bps is None
+        else str(outcome.reconciliation_error_bps),
+        "superseded": outcome.superseded,
+    }

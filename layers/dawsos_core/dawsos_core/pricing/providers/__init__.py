@@ -1,0 +1,41 @@
+"""Where prices and FX rates come from, behind two small interfaces.
+
+An observation records its value, its source and the date it was observed; a provider
+answers the latest observation on or before a date, or says plainly that there is none.
+Nothing here falls back silently: no rate of 1.0, no interpolation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Observation:
+    value: Decimal
+    observed_on: dt.date
+    source: str
+
+
+@dataclass(frozen=True)
+class PriceObservation(Observation):
+    quote_currency: str
+
+
+class FxProvider(Protocol):
+    source: str
+
+    def rate(self, currency: str, base: str, on: dt.date, max_age_days: int) -> Observation | None:
+        """Base units per one unit of ``currency``, observed on or before ``on``."""
+        ...
+
+
+class PriceProvider(Protocol):
+    source: str
+
+    def prices(self, commodities: list[str], on: dt.date) -> dict[str, PriceObservation]:
+        """The latest price of each commodity on or before ``on``; absent when none exists."""
+        ...

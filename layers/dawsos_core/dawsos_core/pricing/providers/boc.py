@@ -1,0 +1,71 @@
+"""Bank of Canada daily average exchange rates from the Valet API (attribution required).
+
+``GET {base}/observations/FX{CUR}CAD/json?start_date=..&end_date=..`` answers
+``{"observations": [{"d": "2024-01-02", "FXUSDCAD": {"v": "1.3316"}}, ...]}``: CAD per
+unit of the currency, on Bank of Canada business days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from dawsos_core.errors import ProviderError
+from dawsos_core.pricing.http import HttpClient
+from dawsos_core.pricing.providers import Observation
+
+SOURCE = "Bank of Canada"
+DEFAULT_URL = "https://www.bankofcanada.ca/valet"
+
+
+def parse_observations(payload: Any, series: str) -> dict[dt.date, Decimal]:
+    """Observations of one series; a malformed payload names the offending field."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("observations"), list):
+        raise ProviderError(f"{SOURCE}: malformed payload: no 'observations' list")
+    found: dict[dt.date, Decimal] = {}
+    for i, item in enumerate(payload["observations"]):
+        field = f"observations[{i}]"
+        try:
+            day = dt.date.fromisoformat(item["d"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProviderError(f"{SOURCE}: malformed payload: {field}.d") from exc
+        cell = item.get(series)
+        if cell is None:
+            continue  # no observation of this series that day
+        try:
+            value = Decimal(cell["v"])
+        except (KeyError, TypeError, InvalidOperation) as exc:
+            raise ProviderError(f"{SOURCE}: malformed payload: {field}.{series}.v") from exc
+        if not value.is_finite() or value <= 0:
+            raise ProviderError(f"{SOURCE}: malformed payload: {field}.{series}.v = {value}")
+        found[day] = value
+    return found
+
+
+class BocValetFx:
+    source = SOURCE
+
+    def __init__(self, http: HttpClient, base_url: str = DEFAULT_URL) -> None:
+        self._http = http
+        self._base_url = base_url.rstrip("/")
+        self._seen: dict[tuple[str, dt.date, dt.date], dict[dt.date, Decimal]] = {}
+
+    def rate(self, currency: str, base: str, on: dt.date, max_age_days: int) -> Observation | None:
+        if base != "CAD":
+            return None  # the Bank of Canada quotes currencies in CAD only
+        series = f"FX{currency}CAD"
+        start = on - dt.timedelta(days=max_age_days)
+        key = (series, start, on)
+        if key not in self._seen:
+            payload = self._http.get_json(
+                SOURCE,
+                f"{self._base_url}/observations/{series}/json",
+                {"start_date": start.isoformat(), "end_date": on.isoformat()},
+            )
+            self._seen[key] = parse_observations(payload, series)
+        days = [d for d in self._seen[key] if start <= d <= on]
+        if not days:
+            return None
+        latest = max(days)
+        return Observation(self._seen[key][latest], latest, SOURCE)

@@ -1,0 +1,376 @@
+"""Building pricing packs: sourced rows, hash, reconciliation, prewarm, restatements, and
+every way a build can fail without leaving anything that could be read as fresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+import threading
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from dawsos_core.db.connection import Database
+from dawsos_core.db.migrations import migrate
+from dawsos_core.db.repositories.packs import pack_by_id
+from dawsos_core.errors import BadRequest, ProviderError
+from dawsos_core.ledger.sync import sync_ledger
+from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_core.pricing import packs as packs_module
+from dawsos_core.pricing.packs import PackOutcome, build_pack
+from dawsos_core.pricing.providers import Observation
+from dawsos_core.pricing.providers.ecb import EcbFx
+from tests.integration.conftest import LedgerRepo
+
+FRI = dt.date(2024, 6, 28)
+THU = dt.date(2024, 6, 27)
+TODAY = dt.date(2024, 7, 1)
+
+LEDGER = textwrap.dedent("""\
+    option "operating_currency" "USD"
+    2024-06-01 open Assets:Broker:Cash USD
+    2024-06-01 open Assets:Broker:ACME ACME
+    2024-06-01 open Assets:Bank:Checking USD
+    2024-06-01 open Equity:Opening USD
+
+    2024-06-03 * "Opening"
+      Assets:Bank:Checking   10000 USD
+      Equity:Opening
+
+    2024-06-04 * "Fund"
+      Assets:Broker:Cash      5000 USD
+      Assets:Bank:Checking
+
+    2024-06-05 * "Buy"
+      Assets:Broker:ACME        10 ACME {100 USD}
+      Assets:Broker:Cash
+
+    2024-06-26 price ACME 101.00 USD
+    2024-06-27 price ACME 102.50 USD
+    2024-06-28 price ACME 103.25 USD
+""")
+
+
+class FailingFx:
+    source = "Broken"
+
+    def rate(self, currency: str, base: str, on: dt.date, max_age_days: int) -> Observation | None:
+        raise ProviderError("Broken: https://fx.example/rates did not answer (timed out)")
+
+
+@pytest.fixture
+def setup(db: Database, ledger_repo: LedgerRepo) -> tuple[Database, LedgerRepo]:
+    ledger_repo.commit({"main.beancount": LEDGER})
+    sync_ledger(db, ledger_repo.path)
+    create_portfolio(
+        db, PortfolioSpec(id="p", owner_sub="alice", account_prefixes=["Assets:Broker"])
+    )
+    return db, ledger_repo
+
+
+def build(db: Database, repo: LedgerRepo, on: dt.date = FRI, **kw: Any) -> PackOutcome:
+    kw.setdefault("fx", EcbFx())
+    kw.setdefault("today", TODAY)
+    return build_pack(db, on, "ECB_CAD", ledger_repo=repo.path, **kw)
+
+
+def rows(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def test_fresh_pack_has_sourced_rows_and_prewarmed_valuations(
+    setup: tuple[Database, LedgerRepo], database_url: str
+) -> None:
+    db, repo = setup
+
+    outcome = build(db, repo)
+
+    assert outcome.status == "fresh"
+    assert outcome.reconciliation_error_bps == 0
+    price = rows(database_url, "SELECT * FROM pack_prices WHERE pack_id = %s", outcome.pack_id)
+    assert [(p["commodity"], p["price"], p["source"], p["observed_on"]) for p in price] == [
+        ("ACME", Decimal("103.25"), "Internal", FRI)
+    ]
+    fx = rows(database_url, "SELECT * FROM pack_fx_rates WHERE pack_id = %s", outcome.pack_id)
+    assert [(f["currency"], f["source"], f["observed_on"]) for f in fx] == [("USD", "ECB", FRI)]
+    usd_cad = fx[0]["rate"]
+    assert usd_cad == EcbFx().rate("USD", "CAD", FRI, 0).value  # type: ignore[union-attr]
+    value = rows(database_url, "SELECT * FROM pack_valuations WHERE pack_id = %s", outcome.pack_id)[
+        0
+    ]
+    assert value["value_base"] == (10 * Decimal("103.25") + 4000) * usd_cad
+    holdings = rows(
+        database_url,
+        "SELECT commodity, value_local FROM pack_holding_valuations"
+        " WHERE pack_id = %s ORDER BY commodity",
+        outcome.pack_id,
+    )
+    assert [(h["commodity"], h["value_local"]) for h in holdings] == [
+        ("ACME", Decimal("1032.50")),
+        ("USD", Decimal("4000")),
+    ]
+    with db.session() as conn:
+        record = pack_by_id(conn, outcome.pack_id)  # type: ignore[arg-type]
+    assert record is not None
+    assert (record.status, record.is_fresh, record.prewarm_done) == ("fresh", True, True)
+
+
+def test_same_inputs_give_the_same_hash_in_another_database(
+    setup: tuple[Database, LedgerRepo], empty_database_url: str
+) -> None:
+    db, repo = setup
+    other = Database(lambda: empty_database_url)
+    migrate(other)
+    sync_ledger(other, repo.path)
+    create_portfolio(
+        other, PortfolioSpec(id="p", owner_sub="alice", account_prefixes=["Assets:Broker"])
+    )
+
+    first, second = build(db, repo), build(other, repo)
+    other.close()
+
+    assert first.hash == second.hash
+    assert first.pack_id == second.pack_id
+
+
+def test_rebuilding_a_fresh_pack_is_a_no_op(setup: tuple[Database, LedgerRepo]) -> None:
+    db, repo = setup
+    first = build(db, repo)
+
+    again = build(db, repo)
+
+    assert (again.status, again.pack_id) == ("unchanged", first.pack_id)
+
+
+def test_restatement_supersedes_and_keeps_the_old_pack_readable(
+    setup: tuple[Database, LedgerRepo],
+) -> None:
+    db, repo = setup
+    old = build(db, repo)
+    repo.commit(
+        {
+            "main.beancount": LEDGER
+            + textwrap.dedent("""
+        2024-06-28 * "Buy more"
+          Assets:Broker:ACME       5 ACME {103.25 USD}
+          Assets:Broker:Cash
+    """)
+        }
+    )
+    sync_ledger(db, repo.path)
+
+    new = build(db, repo)
+
+    assert new.status == "fresh"
+    assert new.superseded == [old.pack_id]
+    with db.session() as conn:
+        kept = pack_by_id(conn, old.pack_id)  # type: ignore[arg-type]
+    assert kept is not None
+    assert kept.superseded_by == new.pack_id
+    assert kept.hash == old.hash
+
+
+def test_missing_price_fails_naming_the_instrument(
+    setup: tuple[Database, LedgerRepo], database_url: str
+) -> None:
+    db, repo = setup
+    earlier = build(db, repo, THU)
+    repo.commit(
+        {
+            "main.beancount": LEDGER
+            + textwrap.dedent("""
+        2024-06-01 open Assets:Broker:XYZ XYZ
+        2024-06-10 * "Gift"
+          Assets:Broker:XYZ        3 XYZ {1 USD}
+          Equity:Opening
+    """)
+        }
+    )
+    sync_ledger(db, repo.path)
+
+    failed = build(db, repo)
+
+    assert failed.status == "error"
+    assert "no price for XYZ" in (failed.error or "")
+    status = rows(
+        database_url, "SELECT status, is_fresh FROM pricing_packs WHERE id = %s", failed.pack_id
+    )[0]
+    assert status == {"status": "error", "is_fresh": False}
+    untouched = rows(
+        database_url, "SELECT status FROM pricing_packs WHERE id = %s", earlier.pack_id
+    )[0]
+    assert untouched["status"] == "fresh"
+
+
+def test_stale_price_beyond_the_policy_age_fails(setup: tuple[Database, LedgerRepo]) -> None:
+    db, repo = setup
+
+    failed = build(db, repo, dt.date(2024, 7, 8), today=dt.date(2024, 7, 8))
+
+    assert failed.status == "error"
+    assert "price of ACME is 10 days old" in (failed.error or "")
+
+
+def test_provider_failure_records_the_reason(setup: tuple[Database, LedgerRepo]) -> None:
+    db, repo = setup
+
+    failed = build(db, repo, fx=FailingFx())
+
+    assert failed.status == "error"
+    assert "did not answer" in (failed.error or "")
+
+
+def test_reconciliation_failure_keeps_the_pack_from_fresh(
+    setup: tuple[Database, LedgerRepo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, repo = setup
+    real = packs_module.inventory_units
+    monkeypatch.setattr(
+        packs_module, "inventory_units", lambda *a: {**real(*a), "ACME": Decimal(11)}
+    )
+
+    failed = build(db, repo)
+
+    assert failed.status == "error"
+    assert "p ACME: ours 10, beancount 11" in (failed.error or "")
+
+
+def test_crash_halfway_leaves_nothing_fresh_and_a_retry_succeeds(
+    setup: tuple[Database, LedgerRepo], monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    db, repo = setup
+
+    def crash(*args: Any) -> Any:
+        raise RuntimeError("out of memory")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(packs_module, "value_holdings", crash)
+        with pytest.raises(RuntimeError):
+            build(db, repo)
+    crashed = rows(database_url, "SELECT id, status, error_message FROM pricing_packs")
+    assert [(r["status"], "out of memory" in r["error_message"]) for r in crashed] == [
+        ("error", True)
+    ]
+
+    retry = build(db, repo)
+
+    assert retry.status == "fresh"
+    assert retry.pack_id == crashed[0]["id"] + "-2"
+
+
+def test_abandoned_warming_pack_is_marked_error(
+    setup: tuple[Database, LedgerRepo], database_url: str
+) -> None:
+    db, repo = setup
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO pricing_packs (id, date, policy, hash) VALUES"
+            " ('PP_dead', %s, 'ECB_CAD', repeat('d', 64))",
+            (FRI,),
+        )
+
+    build(db, repo)
+
+    dead = rows(
+        database_url, "SELECT status, error_message FROM pricing_packs WHERE id = 'PP_dead'"
+    )
+    assert dead[0]["status"] == "error"
+    assert "abandoned" in dead[0]["error_message"]
+
+
+def test_concurrent_builds_make_one_pack(
+    setup: tuple[Database, LedgerRepo], database_url: str
+) -> None:
+    _, repo = setup
+    outcomes: list[PackOutcome] = []
+
+    def run() -> None:
+        own = Database(lambda: database_url)
+        outcomes.append(build(own, repo))
+        own.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(o.status for o in outcomes) == ["fresh", "unchanged", "unchanged"]
+    assert len(rows(database_url, "SELECT id FROM pricing_packs")) == 1
+
+
+def test_fresh_pack_content_cannot_change(
+    setup: tuple[Database, LedgerRepo], database_url: str
+) -> None:
+    db, repo = setup
+    outcome = build(db, repo)
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.IntegrityError, match="not warming"):
+            conn.execute(
+                "INSERT INTO pack_prices VALUES (%s, 'GLD', 'USD', 1, 'x', %s)",
+                (outcome.pack_id, FRI),
+            )
+        with pytest.raises(psycopg.errors.IntegrityError, match="append-only"):
+            conn.execute("UPDATE pack_fx_rates SET rate = 2")
+        with pytest.raises(psycopg.errors.IntegrityError, match="append-only"):
+            conn.execute("DELETE FROM pack_valuations")
+
+
+@pytest.mark.parametrize(
+    ("on", "policy", "message"),
+    [
+        (dt.date(2024, 7, 2), "ECB_CAD", "in the future"),
+        (dt.date(2024, 6, 29), "ECB_CAD", "Saturday"),
+        (FRI, "ECB_USD", "unknown pricing policy"),
+    ],
+)
+def test_bad_requests_are_refused_before_anything_is_written(
+    setup: tuple[Database, LedgerRepo],
+    database_url: str,
+    on: dt.date,
+    policy: str,
+    message: str,
+) -> None:
+    db, repo = setup
+
+    with pytest.raises(BadRequest, match=message):
+        build_pack(db, on, policy, fx=EcbFx(), ledger_repo=repo.path, today=TODAY)
+    assert rows(database_url, "SELECT id FROM pricing_packs") == []
+
+
+def test_missing_ledger_repository_is_named(
+    setup: tuple[Database, LedgerRepo], tmp_path: Path
+) -> None:
+    db, _ = setup
+
+    failed = build_pack(db, FRI, "ECB_CAD", fx=EcbFx(), ledger_repo=None, today=TODAY)
+
+    assert failed.status == "error"
+    assert "LEDGER_REPO" in (failed.error or "")
+
+
+def test_boc_policy_builds_from_the_valet_api(
+    setup: tuple[Database, LedgerRepo], fake_provider: Any, database_url: str
+) -> None:
+    from dawsos_core.pricing.http import HttpClient
+    from dawsos_core.pricing.providers.boc import BocValetFx
+    from tests.integration.pricing.conftest import FIXTURES
+
+    db, repo = setup
+    recorded = (FIXTURES / "boc" / "FXUSDCAD_2024-06-23_2024-06-28.json").read_bytes()
+    fake_provider.serve("/valet/observations/FXUSDCAD/json", (200, recorded, 0.0))
+    fx = BocValetFx(HttpClient(timeout_seconds=1, retries=0), f"{fake_provider.url}/valet")
+
+    outcome = build_pack(db, FRI, "BOC_CAD", fx=fx, ledger_repo=repo.path, today=TODAY)
+
+    assert outcome.status == "fresh"
+    fx_rows = rows(
+        database_url, "SELECT rate, source FROM pack_fx_rates WHERE pack_id = %s", outcome.pack_id
+    )
+    assert fx_rows == [{"rate": Decimal("1.3687"), "source": "Bank of Canada"}]
