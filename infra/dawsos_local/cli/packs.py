@@ -16,7 +16,7 @@ from dawsos_core.errors import NotFound
 from dawsos_core.pricing.calendar import london_today, weekdays
 from dawsos_core.pricing.packs import PackOutcome, build_pack, check_request
 from dawsos_core.pricing.policies import get_policy
-from dawsos_core.pricing.sources import fx_provider
+from dawsos_core.pricing.sources import fx_provider, price_source
 from dawsos_core.settings import Settings
 from dawsos_local.cli import CliError, console, data_dir_option, database, main
 
@@ -70,6 +70,7 @@ def build(on: dt.datetime, policy: str, ledger_repo: Path | None, data_dir: Path
             fx=fx_provider(get_policy(policy), settings),
             ledger_repo=_ledger_repo(ledger_repo, settings, data_dir),
             today=london_today(settings.now()),
+            prices=price_source(settings),
         )
     click.echo(_outcome_line(outcome))
     if outcome.status == "error":
@@ -96,6 +97,7 @@ def backfill(
     with database(data_dir) as db:
         check_request(days[-1], policy, today)
         fx = fx_provider(get_policy(policy), settings)
+        prices = price_source(settings)
         repo = _ledger_repo(ledger_repo, settings, data_dir)
         columns = (
             TextColumn("{task.description}"),
@@ -106,7 +108,9 @@ def backfill(
         with Progress(*columns, console=console) as progress:
             task = progress.add_task(f"{policy} packs", total=len(days))
             for day in days:
-                outcome = build_pack(db, day, policy, fx=fx, ledger_repo=repo, today=today)
+                outcome = build_pack(
+                    db, day, policy, fx=fx, ledger_repo=repo, today=today, prices=prices
+                )
                 counts[outcome.status] += 1
                 if outcome.status == "error":
                     failures.append(outcome)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     )
     boc_valet_url: str = Field(default="https://www.bankofcanada.ca/valet")
     wm4pm_api_key: SecretStr | None = Field(default=None)
+    price_source: Literal["ledger", "fmp", "polygon"] = Field(
+        default="ledger", description="Where pack prices come from."
+    )
+    fmp_api_key: SecretStr | None = Field(default=None)
+    fmp_api_key_secret_arn: str | None = Field(default=None)
+    fmp_url: str = Field(default="https://financialmodelingprep.com/api/v3")
+    polygon_api_key: SecretStr | None = Field(default=None)
+    polygon_api_key_secret_arn: str | None = Field(default=None)
+    polygon_url: str = Field(default="https://api.polygon.io")
     provider_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     provider_retries: int = Field(default=3, ge=0, le=10)
 

@@ -12,7 +12,7 @@ from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_local.handlers import FUNCTIONS_DIR, LambdaContext, load_handler
 from tests.integration.conftest import LedgerRepo
-from tests.integration.pricing.test_packs import LEDGER
+from tests.integration.pricing.conftest import LEDGER
 
 handler = load_handler(FUNCTIONS_DIR / "pack_builder" / "app.py")
 

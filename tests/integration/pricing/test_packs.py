@@ -12,7 +12,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg.rows import dict_row
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import migrate
@@ -25,34 +24,7 @@ from dawsos_core.pricing.packs import PackOutcome, build_pack
 from dawsos_core.pricing.providers import Observation
 from dawsos_core.pricing.providers.ecb import EcbFx
 from tests.integration.conftest import LedgerRepo
-
-FRI = dt.date(2024, 6, 28)
-THU = dt.date(2024, 6, 27)
-TODAY = dt.date(2024, 7, 1)
-
-LEDGER = textwrap.dedent("""\
-    option "operating_currency" "USD"
-    2024-06-01 open Assets:Broker:Cash USD
-    2024-06-01 open Assets:Broker:ACME ACME
-    2024-06-01 open Assets:Bank:Checking USD
-    2024-06-01 open Equity:Opening USD
-
-    2024-06-03 * "Opening"
-      Assets:Bank:Checking   10000 USD
-      Equity:Opening
-
-    2024-06-04 * "Fund"
-      Assets:Broker:Cash      5000 USD
-      Assets:Bank:Checking
-
-    2024-06-05 * "Buy"
-      Assets:Broker:ACME        10 ACME {100 USD}
-      Assets:Broker:Cash
-
-    2024-06-26 price ACME 101.00 USD
-    2024-06-27 price ACME 102.50 USD
-    2024-06-28 price ACME 103.25 USD
-""")
+from tests.integration.pricing.conftest import FRI, LEDGER, THU, TODAY, rows
 
 
 class FailingFx:
@@ -62,25 +34,10 @@ class FailingFx:
         raise ProviderError("Broken: https://fx.example/rates did not answer (timed out)")
 
 
-@pytest.fixture
-def setup(db: Database, ledger_repo: LedgerRepo) -> tuple[Database, LedgerRepo]:
-    ledger_repo.commit({"main.beancount": LEDGER})
-    sync_ledger(db, ledger_repo.path)
-    create_portfolio(
-        db, PortfolioSpec(id="p", owner_sub="alice", account_prefixes=["Assets:Broker"])
-    )
-    return db, ledger_repo
-
-
 def build(db: Database, repo: LedgerRepo, on: dt.date = FRI, **kw: Any) -> PackOutcome:
     kw.setdefault("fx", EcbFx())
     kw.setdefault("today", TODAY)
     return build_pack(db, on, "ECB_CAD", ledger_repo=repo.path, **kw)
-
-
-def rows(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
-    with psycopg.connect(url, row_factory=dict_row) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def test_fresh_pack_has_sourced_rows_and_prewarmed_valuations(

@@ -11,7 +11,7 @@ from dawsos_core.pricing.calendar import london_today
 from dawsos_core.pricing.jobs import PackJob
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.policies import get_policy
-from dawsos_core.pricing.sources import fx_provider
+from dawsos_core.pricing.sources import fx_provider, price_source
 from dawsos_core.settings import Settings
 
 
@@ -26,6 +26,7 @@ def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
         policy.name,
         fx=fx_provider(policy, settings),
         ledger_repo=settings.ledger_repo,
+        prices=price_source(settings),
         today=london_today(settings.now()),
     )
     if outcome.status == "error":

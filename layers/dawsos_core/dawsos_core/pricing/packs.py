@@ -42,7 +42,7 @@ from dawsos_core.ledger.snapshot import commit_entries, inventory_units
 from dawsos_core.pricing.calendar import is_weekday, previous_weekday
 from dawsos_core.pricing.content import content_hash
 from dawsos_core.pricing.policies import Policy, get_policy
-from dawsos_core.pricing.providers import FxProvider
+from dawsos_core.pricing.providers import FxProvider, PriceSource
 from dawsos_core.pricing.providers.ledger_prices import LedgerPrices
 from dawsos_core.pricing.reconciliation import (
     PortfolioReconciliation,
@@ -90,12 +90,15 @@ def build_pack(
     fx: FxProvider,
     ledger_repo: Path | None,
     today: dt.date,
+    prices: PriceSource = LedgerPrices,
 ) -> PackOutcome:
+    """``prices`` makes the price provider from a connection and the ledger commit; the
+    default reads the ledger's own price directives."""
     policy = check_request(on, policy_name, today)
     with db.session() as conn:
         lock_pack_build(conn, on, policy.name)
     try:
-        return _build(db, on, policy, fx, ledger_repo)
+        return _build(db, on, policy, fx, prices, ledger_repo)
     finally:
         with db.session() as conn:
             unlock_pack_build(conn, on, policy.name)
@@ -126,7 +129,12 @@ def _snapshot(db: Database, on: dt.date, policy: Policy) -> _Snapshot:
 
 
 def _collect(
-    db: Database, snap: _Snapshot, on: dt.date, policy: Policy, fx: FxProvider
+    db: Database,
+    snap: _Snapshot,
+    on: dt.date,
+    policy: Policy,
+    fx: FxProvider,
+    prices_from: PriceSource,
 ) -> tuple[list[PriceRow], list[FxRow], list[str]]:
     held = {c for u in snap.units.values() for c in u} | {
         c for f in snap.flows.values() for c, _ in f
@@ -135,7 +143,11 @@ def _collect(
     instruments = sorted(held - cash)
     problems: list[str] = []
     with db.session() as conn:
-        found = LedgerPrices(conn, snap.commit.commit_hash).prices(instruments, on)
+        try:
+            found = prices_from(conn, snap.commit.commit_hash).prices(instruments, on)
+        except ProviderError as exc:
+            problems.append(exc.message)
+            found = {}
     prices: list[PriceRow] = []
     for commodity in instruments:
         obs = found.get(commodity)
@@ -223,10 +235,15 @@ def _prewarm(
 
 
 def _build(
-    db: Database, on: dt.date, policy: Policy, fx: FxProvider, ledger_repo: Path | None
+    db: Database,
+    on: dt.date,
+    policy: Policy,
+    fx: FxProvider,
+    prices_from: PriceSource,
+    ledger_repo: Path | None,
 ) -> PackOutcome:
     snap = _snapshot(db, on, policy)
-    prices, fx_rates, problems = _collect(db, snap, on, policy, fx)
+    prices, fx_rates, problems = _collect(db, snap, on, policy, fx, prices_from)
     digest = content_hash(
         on, policy.name, policy.base_currency, snap.commit.commit_hash, prices, fx_rates
     )

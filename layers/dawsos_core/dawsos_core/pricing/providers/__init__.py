@@ -8,9 +8,12 @@ Nothing here falls back silently: no rate of 1.0, no interpolation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
+
+from dawsos_core.db.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -39,3 +42,7 @@ class PriceProvider(Protocol):
     def prices(self, commodities: list[str], on: dt.date) -> dict[str, PriceObservation]:
         """The latest price of each commodity on or before ``on``; absent when none exists."""
         ...
+
+
+PriceSource = Callable[[Connection, str], PriceProvider]
+"""Makes the price provider of one build from a connection and the ledger commit."""
