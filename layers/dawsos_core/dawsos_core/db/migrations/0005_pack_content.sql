@@ -45,18 +45,27 @@ BEGIN
 END;
 $$;
 
+-- Checked once per statement over all inserted rows (a COPY of 10,000 prices fires it
+-- once): every row must name an existing pack that is still warming. Packs cannot be
+-- deleted, so this also stands in for a per-row foreign key on the content tables.
 CREATE FUNCTION pack_rows_while_warming() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    offending text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pricing_packs WHERE id = NEW.pack_id AND status = 'warming') THEN
-        RAISE EXCEPTION 'pricing pack % is not warming: its % are final', NEW.pack_id, TG_TABLE_NAME
+    SELECT n.pack_id INTO offending
+    FROM new_rows n LEFT JOIN pricing_packs p ON p.id = n.pack_id
+    WHERE p.id IS NULL OR p.status <> 'warming'
+    LIMIT 1;
+    IF offending IS NOT NULL THEN
+        RAISE EXCEPTION 'pricing pack % is not warming: its % are final', offending, TG_TABLE_NAME
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END;
 $$;
 
 CREATE TABLE pack_prices (
-    pack_id        text NOT NULL REFERENCES pricing_packs (id),
+    pack_id        text NOT NULL,
     commodity      text NOT NULL,
     quote_currency text NOT NULL CHECK (quote_currency ~ '^[A-Z]{3}$'),
     price          numeric NOT NULL CHECK (price > 0),
@@ -66,7 +75,7 @@ CREATE TABLE pack_prices (
 );
 
 CREATE TABLE pack_fx_rates (
-    pack_id       text NOT NULL REFERENCES pricing_packs (id),
+    pack_id       text NOT NULL,
     currency      text NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
     base_currency text NOT NULL CHECK (base_currency ~ '^[A-Z]{3}$'),
     rate          numeric NOT NULL CHECK (rate > 0),  -- base units per one unit of currency
@@ -103,14 +112,18 @@ CREATE TABLE pack_holding_valuations (
     FOREIGN KEY (pack_id, portfolio_id) REFERENCES pack_valuations (pack_id, portfolio_id)
 );
 
-CREATE TRIGGER pack_prices_while_warming BEFORE INSERT ON pack_prices
-    FOR EACH ROW EXECUTE FUNCTION pack_rows_while_warming();
-CREATE TRIGGER pack_fx_rates_while_warming BEFORE INSERT ON pack_fx_rates
-    FOR EACH ROW EXECUTE FUNCTION pack_rows_while_warming();
-CREATE TRIGGER pack_valuations_while_warming BEFORE INSERT ON pack_valuations
-    FOR EACH ROW EXECUTE FUNCTION pack_rows_while_warming();
-CREATE TRIGGER pack_holding_valuations_while_warming BEFORE INSERT ON pack_holding_valuations
-    FOR EACH ROW EXECUTE FUNCTION pack_rows_while_warming();
+CREATE TRIGGER pack_prices_while_warming AFTER INSERT ON pack_prices
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION pack_rows_while_warming();
+CREATE TRIGGER pack_fx_rates_while_warming AFTER INSERT ON pack_fx_rates
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION pack_rows_while_warming();
+CREATE TRIGGER pack_valuations_while_warming AFTER INSERT ON pack_valuations
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION pack_rows_while_warming();
+CREATE TRIGGER pack_holding_valuations_while_warming AFTER INSERT ON pack_holding_valuations
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION pack_rows_while_warming();
 
 CREATE TRIGGER pack_prices_append_only BEFORE UPDATE OR DELETE ON pack_prices
     FOR EACH ROW EXECUTE FUNCTION reject_change();
