@@ -1,0 +1,36 @@
+"""The conventions every analytics answer is computed under, and states (the manifest)."""
+
+from __future__ import annotations
+
+PERIODS_PER_YEAR = 252
+DDOF = 1
+ANNUALISE_FROM_DAYS = 365
+
+CONVENTIONS: dict[str, object] = {
+    "calendar": "one valuation per weekday (Mon-Fri); a weekend flow counts on the next weekday",
+    "window": "opens with the valuation at the end of the start date (rolled back to a "
+    "weekday) and holds one return per later weekday through the end date",
+    "flow_timing": "inflows at the start of the day, outflows at its end: "
+    "r_t = (V_t + OUT_t) / (V_{t-1} + IN_t) - 1",
+    "zero_denominator": "a day whose start value plus inflows is zero has return 0 and is "
+    "listed in zero_denominator_dates",
+    "twr": "product of (1 + r_t) minus 1",
+    "annualisation": f"(1 + TWR)^({PERIODS_PER_YEAR} / n) - 1 over n daily returns, only for "
+    f"windows of {ANNUALISE_FROM_DAYS} calendar days or more",
+    "mwr": "XIRR, actual/365: -V_start at the start, -IN and +OUT on their dates, +V_end at "
+    "the end",
+    "periods_per_year": PERIODS_PER_YEAR,
+    "ddof": DDOF,
+    "risk_free": "annual rate, daily as (1 + rf)^(1/252) - 1; default 0",
+    "volatility": "std(r, ddof=1) * sqrt(252)",
+    "sharpe": "mean(r - rf_d) / std(r - rf_d, ddof=1) * sqrt(252)",
+    "sortino": "mean(r - rf_d) * 252 / (sqrt(mean(min(r - rf_d, 0)^2)) * sqrt(252))",
+    "max_drawdown": "largest fall of the wealth index from a peak, the index starting at 1.0 "
+    "before the first return; a negative fraction",
+    "attribution": "per holding r_B = r_L + r_X + r_L * r_X, r_X the change in base units per "
+    "foreign unit; weighted by start-of-day base weights; linked over the "
+    "window with Carino factors so local + fx + interaction = total exactly",
+    "linking": "Carino",
+    "units": "plain fractions (0.0123, not 1.23%)",
+    "arithmetic": "float64 (numpy) from exact decimal valuations",
+}

@@ -1,0 +1,72 @@
+"""Reads of prewarmed valuations: a portfolio's window in one indexed query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dawsos_core.db.connection import Connection
+
+
+@dataclass(frozen=True)
+class ValuationPoint:
+    date: dt.date
+    pack_id: str
+    value_base: Decimal
+    flow_in_base: Decimal
+    flow_out_base: Decimal
+
+
+def valuation_window(
+    conn: Connection, portfolio_id: str, policy: str, start: dt.date, end: dt.date
+) -> list[ValuationPoint]:
+    """One point per weekday that has a fresh, unsuperseded pack of the policy."""
+    rows = conn.execute(
+        "SELECT v.date, v.pack_id, v.value_base, v.flow_in_base, v.flow_out_base"
+        " FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id"
+        " WHERE v.portfolio_id = %s AND v.date BETWEEN %s AND %s AND p.policy = %s"
+        " AND p.is_fresh AND p.superseded_by IS NULL ORDER BY v.date",
+        (portfolio_id, start, end, policy),
+    ).fetchall()
+    return [ValuationPoint(**r) for r in rows]
+
+
+@dataclass(frozen=True)
+class HoldingPoint:
+    date: dt.date
+    commodity: str
+    price: Decimal
+    fx_rate: Decimal
+    value_base: Decimal
+
+
+def holding_window(
+    conn: Connection, portfolio_id: str, policy: str, start: dt.date, end: dt.date
+) -> list[HoldingPoint]:
+    rows = conn.execute(
+        "SELECT v.date, h.commodity, h.price, h.fx_rate, h.value_base"
+        " FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id"
+        " JOIN pack_holding_valuations h ON h.pack_id = v.pack_id"
+        "  AND h.portfolio_id = v.portfolio_id"
+        " WHERE v.portfolio_id = %s AND v.date BETWEEN %s AND %s AND p.policy = %s"
+        " AND p.is_fresh AND p.superseded_by IS NULL ORDER BY v.date, h.commodity",
+        (portfolio_id, start, end, policy),
+    ).fetchall()
+    return [HoldingPoint(**r) for r in rows]
+
+
+def window_provenance(
+    conn: Connection, portfolio_id: str, policy: str, start: dt.date, end: dt.date
+) -> dict[str, object]:
+    row = conn.execute(
+        "SELECT count(*) AS packs, array_agg(DISTINCT v.ledger_commit_hash) AS commits,"
+        " min(v.pack_id) FILTER (WHERE v.date = %s) AS first_pack,"
+        " max(v.pack_id) FILTER (WHERE v.date = %s) AS last_pack"
+        " FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id"
+        " WHERE v.portfolio_id = %s AND v.date BETWEEN %s AND %s AND p.policy = %s"
+        " AND p.is_fresh AND p.superseded_by IS NULL",
+        (start, end, portfolio_id, start, end, policy),
+    ).fetchone()
+    assert row is not None
+    return dict(row)

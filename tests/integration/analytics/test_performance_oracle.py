@@ -1,0 +1,134 @@
+"""Performance on a `bean-example` ledger valued with real pricing packs, against
+empyrical-reloaded and pyxirr computing from the stored valuations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+
+import empyrical
+import numpy as np
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+from pyxirr import xirr
+
+from dawsos_core.analytics.performance import performance
+from dawsos_core.db.connection import Database
+from dawsos_core.errors import NotFound, Unprocessable
+from dawsos_core.ledger.sync import sync_ledger
+from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_core.pricing.calendar import weekdays
+from dawsos_core.pricing.packs import build_pack
+from dawsos_core.pricing.providers.ecb import EcbFx
+from dawsos_local.postgres import drop_database, ensure_database
+from tests.conftest import with_database
+from tests.integration.conftest import LedgerRepo
+
+START, END = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def valued(
+    pg_admin_url: str,
+    template_database: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    bean_example: Callable[[int, str, str], str],
+) -> Iterator[tuple[Database, str]]:
+    name = f"dawsos_perf_{uuid.uuid4().hex[:8]}"
+    ensure_database(pg_admin_url, name, template=template_database)
+    url = with_database(pg_admin_url, name)
+    db = Database(lambda: url)
+    repo = LedgerRepo(tmp_path_factory.mktemp("perf") / "ledger")
+    repo.commit({"ledger.beancount": bean_example(7, "2023-01-01", "2025-12-31")})
+    sync_ledger(db, repo.path)
+    create_portfolio(
+        db,
+        PortfolioSpec(
+            id="demo",
+            owner_sub="demo",
+            account_prefixes=["Assets:US:ETrade"],
+            internal_prefixes=["Income:US:ETrade", "Expenses:Financial:Commissions"],
+        ),
+    )
+    fx = EcbFx()
+    for day in weekdays(START, END):
+        outcome = build_pack(
+            db, day, "ECB_CAD", fx=fx, ledger_repo=repo.path, today=dt.date(2026, 1, 1)
+        )
+        assert outcome.status == "fresh", outcome.error
+    yield db, url
+    db.close()
+    drop_database(pg_admin_url, name)
+
+
+def stored(url: str) -> list[dict[str, object]]:
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        return conn.execute(
+            "SELECT date, value_base, flow_in_base, flow_out_base"
+            " FROM pack_valuations WHERE portfolio_id = 'demo'"
+            " ORDER BY date"
+        ).fetchall()
+
+
+def test_metrics_match_independent_computations(valued: tuple[Database, str]) -> None:
+    db, url = valued
+
+    answer = performance(db, "demo", START, END, policy="ECB_CAD", owner_sub="demo")
+
+    rows = stored(url)
+    v = np.array([float(r["value_base"]) for r in rows])  # type: ignore[arg-type]
+    i = np.array([float(r["flow_in_base"]) for r in rows])  # type: ignore[arg-type]
+    o = np.array([float(r["flow_out_base"]) for r in rows])  # type: ignore[arg-type]
+    r = (v[1:] + o[1:]) / (v[:-1] + i[1:]) - 1
+    m = answer.metrics
+    assert answer.returns == len(r) == len(weekdays(START, END)) - 1
+    assert m.twr == pytest.approx(float(np.prod(1 + r) - 1), abs=1e-12)
+    assert m.sharpe == pytest.approx(empyrical.sharpe_ratio(r), abs=1e-9)
+    assert m.volatility == pytest.approx(empyrical.annual_volatility(r), abs=1e-9)
+    assert m.sortino == pytest.approx(empyrical.sortino_ratio(r), abs=1e-9)
+    assert m.max_drawdown == pytest.approx(empyrical.max_drawdown(r), abs=1e-12)
+    assert m.twr_annualized is None  # half a year
+    dates = [rows[0]["date"]] + [
+        x["date"] for x, f in zip(rows[1:], i[1:] - o[1:], strict=True) if f
+    ]
+    amounts = [-v[0]] + [float(f) for f in (o[1:] - i[1:]) if f] + [v[-1]]
+    dates.append(rows[-1]["date"])
+    assert m.mwr == pytest.approx(xirr(dates, amounts), abs=1e-9)
+    assert sum(i) > 0  # the window holds external flows (savings transfers)
+
+
+def test_attribution_is_linked_to_its_total(valued: tuple[Database, str]) -> None:
+    db, _ = valued
+
+    a = performance(db, "demo", START, END, policy="ECB_CAD").attribution
+
+    assert a.local + a.fx + a.interaction == pytest.approx(a.total, abs=1e-10)
+    assert set(a.by_holding) >= {"USD", "VEA"}
+    assert a.by_holding["USD"]["local"] == 0.0  # cash has no local return, only FX
+
+
+def test_manifest_and_provenance_are_stated(valued: tuple[Database, str]) -> None:
+    db, _ = valued
+
+    answer = performance(db, "demo", START, END, policy="ECB_CAD")
+
+    assert answer.conventions["periods_per_year"] == 252
+    assert answer.conventions["linking"] == "Carino"
+    assert answer.provenance["packs"] == len(weekdays(START, END))
+    assert answer.provenance["first_pack"].startswith("PP_ECB_CAD_2025-07-01")  # type: ignore[union-attr]
+
+
+def test_window_without_packs_names_the_dates(valued: tuple[Database, str]) -> None:
+    db, _ = valued
+
+    with pytest.raises(Unprocessable, match="no fresh ECB_CAD valuation of demo on 2025-06-30"):
+        performance(db, "demo", dt.date(2025, 6, 30), END, policy="ECB_CAD")
+
+
+def test_another_owner_gets_not_found(valued: tuple[Database, str]) -> None:
+    db, _ = valued
+
+    with pytest.raises(NotFound):
+        performance(db, "demo", START, END, policy="ECB_CAD", owner_sub="mallory")
