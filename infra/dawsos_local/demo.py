@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dawsos_core.analytics.performance import performance
 from dawsos_core.db.connection import Database
 from dawsos_core.errors import DawsosError
 from dawsos_core.ledger.flows import portfolio_flows
@@ -116,11 +117,25 @@ def _pack_steps(db: Database, data_dir: DataDir, console: Console) -> None:
         console.print(f"  [red]failed[/] {line}")
 
 
+def _performance_steps(db: Database, console: Console) -> None:
+    from dawsos_local.cli.analytics import performance_table
+
+    end = example_ledger.END
+    answer = performance(
+        db, "demo", end - dt.timedelta(days=365), end, policy=PACK_POLICY, owner_sub="demo"
+    )
+    console.print(performance_table(answer))
+
+
 def run_demo(data_dir: DataDir, console: Console) -> int:
     started = time.perf_counter()
     console.rule("DawsOS demo")
-    with console.status("starting the local stack..."):
-        stack = LocalStack(data_dir, port=0, env={"DAWSOS_NOW": DEMO_NOW}).start()
+    try:
+        with console.status("starting the local stack..."):
+            stack = LocalStack(data_dir, port=0, env={"DAWSOS_NOW": DEMO_NOW}).start()
+    except DawsosError as exc:
+        console.print(f"[red]cannot start[/]: {exc.message}")
+        return 2
     ok = False
     try:
         console.print(f"[green]started[/] gateway {stack.url}")
@@ -132,6 +147,7 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
         try:
             _ledger_steps(db, data_dir, console)
             _pack_steps(db, data_dir, console)
+            _performance_steps(db, console)
         except DawsosError as exc:
             console.print(f"[red]refused[/]: {exc.message}")
             return 1

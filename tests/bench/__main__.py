@@ -6,14 +6,20 @@ import warnings
 
 from rich.console import Console
 
-from tests.bench import bench_cold_start, bench_health, bench_ledger, bench_packs
+from tests.bench import (
+    bench_analytics,
+    bench_cold_start,
+    bench_health,
+    bench_ledger,
+    bench_packs,
+)
 
 
 def main() -> None:
     # Metrics are disabled while measuring; Powertools would warn on every flush.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     console = Console()
-    for bench in (bench_cold_start, bench_health, bench_ledger, bench_packs):
+    for bench in (bench_cold_start, bench_health, bench_ledger, bench_packs, bench_analytics):
         console.rule(bench.TITLE)
         bench.run(console)
 

@@ -67,10 +67,11 @@ def main() -> None:
     """
 
 
-from dawsos_local.cli import ledger, packs, portfolio, stack  # noqa: E402  (registers commands)
+from dawsos_local.cli import analytics, ledger, packs, portfolio, stack  # noqa: E402
 
 __all__ = [
     "CliError",
+    "analytics",
     "console",
     "data_dir_option",
     "database",

@@ -10,7 +10,8 @@ from types import FrameType
 
 import click
 
-from dawsos_local.cli import configure_logging, console, data_dir_option, main
+from dawsos_core.errors import DawsosError
+from dawsos_local.cli import CliError, configure_logging, console, data_dir_option, main
 from dawsos_local.handlers import OPENAPI_FILE, execute_openapi_document
 from dawsos_local.stack import DataDir, LocalDatabase, LocalStack
 from dawsos_local.tokens import mint
@@ -44,8 +45,11 @@ def serve(port: int, workers: int, verbose: bool, data_dir: Path) -> None:
 
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
-    with console.status("starting PostgreSQL, S3 and the function workers..."):
-        stack.start()
+    try:
+        with console.status("starting PostgreSQL, S3 and the function workers..."):
+            stack.start()
+    except DawsosError as exc:
+        raise CliError(exc.message) from exc
     try:
         console.print(f"[bold]DawsOS[/] listening on {stack.url}")
         console.print(f"  database   {stack.database.description}")

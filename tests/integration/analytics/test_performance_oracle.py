@@ -102,9 +102,11 @@ def test_metrics_match_independent_computations(valued: tuple[Database, str]) ->
 def test_attribution_is_linked_to_its_total(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
-    a = performance(db, "demo", START, END, policy="ECB_CAD").attribution
+    answer = performance(db, "demo", START, END, policy="ECB_CAD")
+    a = answer.attribution
 
     assert a.local + a.fx + a.interaction == pytest.approx(a.total, abs=1e-10)
+    assert answer.attribution_residual == pytest.approx(answer.metrics.twr - a.total, abs=1e-15)
     assert set(a.by_holding) >= {"USD", "VEA"}
     assert a.by_holding["USD"]["local"] == 0.0  # cash has no local return, only FX
 

@@ -37,23 +37,26 @@ def currency_attribution(
 ) -> Attribution:
     """``weights``, ``local_returns`` and ``fx_returns`` are (days, holdings) arrays: start-of-day
     base weights and each day's local and FX returns of each holding."""
-    interaction_h = local_returns * fx_returns
-    local_d = (weights * local_returns).sum(axis=1)
-    fx_d = (weights * fx_returns).sum(axis=1)
-    inter_d = (weights * interaction_h).sum(axis=1)
+    weighted_local = weights * local_returns
+    weighted_fx = weights * fx_returns
+    weighted_inter = weighted_local * fx_returns
+    local_d = weighted_local.sum(axis=1)
+    fx_d = weighted_fx.sum(axis=1)
+    inter_d = weighted_inter.sum(axis=1)
     daily = local_d + fx_d + inter_d
     total = float(np.prod(1.0 + daily) - 1.0)
     scale = carino_factor(daily) / float(carino_factor(total))
+    # One matrix-vector product per effect links every holding's daily effects at once.
+    local_h, fx_h, inter_h = scale @ weighted_local, scale @ weighted_fx, scale @ weighted_inter
     per = {
         c: {
-            "local": float((scale * weights[:, i] * local_returns[:, i]).sum()),
-            "fx": float((scale * weights[:, i] * fx_returns[:, i]).sum()),
-            "interaction": float((scale * weights[:, i] * interaction_h[:, i]).sum()),
+            "local": float(local_h[i]),
+            "fx": float(fx_h[i]),
+            "interaction": float(inter_h[i]),
+            "total": float(local_h[i] + fx_h[i] + inter_h[i]),
         }
         for i, c in enumerate(commodities)
     }
-    for effects in per.values():
-        effects["total"] = effects["local"] + effects["fx"] + effects["interaction"]
     return Attribution(
         local=float((scale * local_d).sum()),
         fx=float((scale * fx_d).sum()),

@@ -31,6 +31,8 @@ CONVENTIONS: dict[str, object] = {
     "foreign unit; weighted by start-of-day base weights; linked over the "
     "window with Carino factors so local + fx + interaction = total exactly",
     "linking": "Carino",
+    "attribution_residual": "TWR minus the attribution total: income, fees and intraday "
+    "trades, which move value without a price or FX change",
     "units": "plain fractions (0.0123, not 1.23%)",
     "arithmetic": "float64 (numpy) from exact decimal valuations",
 }

@@ -63,6 +63,10 @@ class Performance(BaseModel):
     metrics: Metrics
     attribution: AttributionResult
     contribution: dict[str, float] = Field(description="Carino-linked contribution by holding")
+    attribution_residual: float = Field(
+        description="TWR minus the attribution total: return not from the price and FX moves "
+        "of held positions (income such as dividends and interest, fees, intraday trades)"
+    )
     zero_denominator_dates: list[dt.date]
     unpriced_exit_days: list[str] = Field(
         description="holding-days that earned no attributed return: sold during the day"
@@ -155,6 +159,7 @@ def performance(
         metrics=metrics,
         attribution=attribution,
         contribution={c: e["total"] for c, e in attribution.by_holding.items()},
+        attribution_residual=metrics.twr - attribution.total,
         zero_denominator_dates=zero_days,
         unpriced_exit_days=exits,
         conventions={**CONVENTIONS, "annual_risk_free": annual_risk_free},

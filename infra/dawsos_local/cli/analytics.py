@@ -1,0 +1,106 @@
+"""``dawsos analytics``: performance of a portfolio over a window, from prewarmed packs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from dawsos_core.analytics.charts import overview_chart, render_png
+from dawsos_core.analytics.performance import Performance, performance
+from dawsos_core.analytics.returns import daily_returns
+from dawsos_core.analytics.series import load_series
+from dawsos_local.cli import console, data_dir_option, database, main
+
+ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def performance_table(answer: Performance) -> Table:
+    m, a = answer.metrics, answer.attribution
+
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{100 * x:.2f}%"
+
+    table = Table(
+        "measure",
+        "value",
+        title=f"{answer.portfolio_id} {answer.start} to {answer.end} "
+        f"({answer.base_currency}, {answer.policy}, {answer.returns} returns)",
+    )
+    table.add_row("TWR", pct(m.twr))
+    table.add_row("TWR annualised", pct(m.twr_annualized))
+    table.add_row("MWR (XIRR)", pct(m.mwr))
+    table.add_row("volatility", pct(m.volatility))
+    table.add_row("Sharpe", "n/a" if m.sharpe is None else f"{m.sharpe:.3f}")
+    table.add_row("Sortino", "n/a" if m.sortino is None else f"{m.sortino:.3f}")
+    table.add_row(
+        "max drawdown",
+        f"{pct(m.max_drawdown)} ({m.max_drawdown_peak} to "
+        f"{m.max_drawdown_trough}, recovered {m.max_drawdown_recovery})",
+    )
+    table.add_row(
+        "attribution: local / FX / interaction",
+        f"{pct(a.local)} / {pct(a.fx)} / {pct(a.interaction)} = {pct(a.total)}",
+    )
+    table.add_row("not attributed (income, fees, trading)", pct(answer.attribution_residual))
+    return table
+
+
+@main.group()
+def analytics() -> None:
+    """Performance, risk and currency attribution under the pinned conventions."""
+
+
+@analytics.command("performance")
+@click.option("--portfolio", "portfolio_id", required=True, help="Portfolio id.")
+@click.option("--from", "start", required=True, type=ISO_DATE, help="First date, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, type=ISO_DATE, help="Last date, YYYY-MM-DD.")
+@click.option("--policy", default="ECB_CAD", show_default=True, help="Pricing policy.")
+@click.option(
+    "--risk-free",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Annual risk-free rate, a fraction.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with the conventions).")
+@click.option(
+    "--png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the overview chart here.",
+)
+@data_dir_option
+def performance_command(
+    portfolio_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    policy: str,
+    risk_free: float,
+    as_json: bool,
+    png: Path | None,
+    data_dir: Path,
+) -> None:
+    """TWR, MWR, risk and currency attribution over a window of fresh packs."""
+    with database(data_dir) as db:
+        answer = performance(
+            db, portfolio_id, start.date(), end.date(), policy=policy, annual_risk_free=risk_free
+        )
+        if png is not None:
+            series = load_series(db, portfolio_id, policy, start.date(), end.date())
+            chart = overview_chart(
+                f"{portfolio_id} value",
+                answer.base_currency,
+                series,
+                daily_returns(series),
+                answer.attribution.model_dump(include={"local", "fx", "interaction", "total"}),
+            )
+            png.write_bytes(render_png(chart))
+            console.print(f"wrote {png}")
+    if as_json:
+        click.echo(answer.model_dump_json(indent=2))
+    else:
+        Console().print(performance_table(answer))
