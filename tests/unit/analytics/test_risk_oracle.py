@@ -68,3 +68,14 @@ def test_first_return_below_the_starting_index_counts() -> None:
     assert dd.max_drawdown == pytest.approx(-0.05)
     assert dd.peak_date == start
     assert dd.recovery_date is None
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_annualised_twr_against_quantstats_cagr(seed: int) -> None:
+    # quantstats counts years as returns / 252, the pinned convention.
+    r = returns_for(seed)
+    index = pd.bdate_range("2020-01-01", periods=len(r))
+
+    ours = annualised_twr(r, index[0].date(), index[-1].date())
+
+    assert ours == pytest.approx(qs.stats.cagr(pd.Series(r, index=index)), abs=1e-9)
