@@ -41,10 +41,15 @@ DEMO_PORTFOLIO = PortfolioSpec(
 )
 
 
-def http_get(url: str, token: str | None = None) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(url)  # noqa: S310 (the local gateway's http URL)
+def http_get(
+    url: str, token: str | None = None, body: dict[str, Any] | None = None
+) -> tuple[int, dict[str, Any]]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data)  # noqa: S310 (the local gateway's URL)
     if token:
         request.add_header("Authorization", f"Bearer {token}")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return response.status, json.loads(response.read())
@@ -127,6 +132,40 @@ def _performance_steps(db: Database, console: Console) -> None:
     console.print(performance_table(answer))
 
 
+def _overview_over_http(url: str, token: str, console: Console) -> bool:
+    request = {"pattern_id": "portfolio_overview", "inputs": {"portfolio_id": "demo"}}
+    status, body = http_get(f"{url}/v1/execute", token, request)
+    console.print(f"POST /v1/execute portfolio_overview -> {status}")
+    if status != 200:
+        console.print(f"  {body}")
+        return False
+    result, provenance = body["result"], body["provenance"]
+    m, a = result["metrics"], result["attribution"]
+    table = Table("", "", title=f"portfolio_overview of demo (execution {body['execution_id']})")
+    table.add_row(
+        "value", f"{float(result['valuation']['value_base']):,.2f} {provenance['base_currency']}"
+    )
+    table.add_row("window", f"{m['start']} to {m['end']} ({m['returns']} daily returns)")
+    table.add_row(
+        "TWR / annualised",
+        f"{100 * m['twr']:.2f}% / "
+        + ("n/a" if m["twr_annualized"] is None else f"{100 * m['twr_annualized']:.2f}%"),
+    )
+    table.add_row("Sharpe", f"{m['sharpe']:.3f}")
+    table.add_row("max drawdown", f"{100 * m['max_drawdown']:.2f}%")
+    table.add_row(
+        "attribution local / FX / interaction",
+        f"{100 * a['local']:.2f}% / {100 * a['fx']:.2f}% / {100 * a['interaction']:.2f}%",
+    )
+    table.add_row(
+        "pricing pack", f"{provenance['pricing_pack_id']} ({provenance['pricing_policy']})"
+    )
+    table.add_row("ledger commit", provenance["ledger_commit_hash"])
+    table.add_row("attributions", "; ".join(x["text"] for x in body["attributions"]))
+    console.print(table)
+    return True
+
+
 def run_demo(data_dir: DataDir, console: Console) -> int:
     started = time.perf_counter()
     console.rule("DawsOS demo")
@@ -165,6 +204,7 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
             f"reconciliation={body.get('reconciliation_error_bps')} bps"
         )
         ok = status == 200 and body.get("status") == "fresh"
+        ok = _overview_over_http(stack.url, token, console) and ok
     finally:
         with console.status("stopping..."):
             stack.stop()

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from dulwich import porcelain
+from psycopg.rows import dict_row
 
 from dawsos_core.db.connection import Database
+from dawsos_core.ledger.sync import sync_ledger
+from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 
 BEAN_EXAMPLE = Path(sys.executable).parent / "bean-example"
 
@@ -80,3 +87,55 @@ def bean_example() -> Callable[[int, str, str], str]:
         return _GENERATED[key]
 
     return generate
+
+
+# A small priced ledger shared by the pricing, execute and analytics tests.
+FRI = dt.date(2024, 6, 28)
+THU = dt.date(2024, 6, 27)
+TODAY = dt.date(2024, 7, 1)
+
+LEDGER = textwrap.dedent("""\
+    option "operating_currency" "USD"
+    2024-06-01 open Assets:Broker:Cash USD
+    2024-06-01 open Assets:Broker:ACME ACME
+    2024-06-01 open Assets:Bank:Checking USD
+    2024-06-01 open Equity:Opening USD
+
+    2024-06-03 * "Opening"
+      Assets:Bank:Checking   10000 USD
+      Equity:Opening
+
+    2024-06-04 * "Fund"
+      Assets:Broker:Cash      5000 USD
+      Assets:Bank:Checking
+
+    2024-06-05 * "Buy"
+      Assets:Broker:ACME        10 ACME {100 USD}
+      Assets:Broker:Cash
+
+    2024-06-17 price ACME 95.00 USD
+    2024-06-18 price ACME 95.50 USD
+    2024-06-19 price ACME 96.00 USD
+    2024-06-20 price ACME 96.50 USD
+    2024-06-21 price ACME 97.00 USD
+    2024-06-24 price ACME 97.50 USD
+    2024-06-25 price ACME 98.00 USD
+    2024-06-26 price ACME 101.00 USD
+    2024-06-27 price ACME 102.50 USD
+    2024-06-28 price ACME 103.25 USD
+""")
+
+
+@pytest.fixture
+def setup(db: Database, ledger_repo: LedgerRepo) -> tuple[Database, LedgerRepo]:
+    ledger_repo.commit({"main.beancount": LEDGER})
+    sync_ledger(db, ledger_repo.path)
+    create_portfolio(
+        db, PortfolioSpec(id="p", owner_sub="alice", account_prefixes=["Assets:Broker"])
+    )
+    return db, ledger_repo
+
+
+def rows(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        return conn.execute(sql, args).fetchall()

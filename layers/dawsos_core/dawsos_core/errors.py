@@ -14,6 +14,7 @@ class DawsosError(Exception):
 
     code: str = "error"
     status: HTTPStatus = HTTPStatus.INTERNAL_SERVER_ERROR
+    details: dict[str, object] = {}  # extra fields of the error body  # noqa: RUF012
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -120,3 +121,15 @@ class PackFailed(Unprocessable):
     """The pack was recorded with status error; the message says why."""
 
     code = "pack_failed"
+
+
+class PackNotReady(ServiceUnavailable):
+    """The pack an answer needs is warming, failed or absent; the body names its state."""
+
+    code = "pack_not_ready"
+
+    def __init__(
+        self, message: str, *, status: str, pack_id: str | None, retry_after_seconds: int = 60
+    ) -> None:
+        super().__init__(message, retry_after_seconds=retry_after_seconds)
+        self.details = {"status": status, "pack_id": pack_id}

@@ -7,9 +7,14 @@ Nothing here runs at import time, so handlers import cheaply and tests can clear
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from dawsos_core.db.connection import Database
 from dawsos_core.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from dawsos_core.orchestration.orchestrator import PatternOrchestrator
+    from dawsos_core.orchestration.patterns import PatternSpec
 
 
 @lru_cache(maxsize=1)
@@ -22,9 +27,29 @@ def get_database() -> Database:
     return Database.from_settings(get_settings())
 
 
+@lru_cache(maxsize=1)
+def get_library() -> dict[str, PatternSpec]:
+    from dawsos_core.orchestration.patterns import load_library
+
+    return load_library()
+
+
+@lru_cache(maxsize=1)
+def get_orchestrator() -> PatternOrchestrator:
+    """The runtime with every agent registered, behind the pattern orchestrator."""
+    from dawsos_core.agents.financial_analyst import FinancialAnalyst
+    from dawsos_core.orchestration.orchestrator import PatternOrchestrator
+    from dawsos_core.orchestration.runtime import AgentRuntime
+
+    runtime = AgentRuntime()
+    runtime.register(FinancialAnalyst(get_database()))
+    return PatternOrchestrator(runtime)
+
+
 def reset() -> None:
     """Forget settings and close the connection (tests, and SnapStart's before-snapshot hook)."""
     if get_database.cache_info().currsize:
         get_database().close()
     get_database.cache_clear()
     get_settings.cache_clear()
+    get_orchestrator.cache_clear()

@@ -11,8 +11,7 @@ from dawsos_core.errors import PackFailed
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_local.handlers import FUNCTIONS_DIR, LambdaContext, load_handler
-from tests.integration.conftest import LedgerRepo
-from tests.integration.pricing.conftest import LEDGER
+from tests.integration.conftest import LEDGER, LedgerRepo
 
 handler = load_handler(FUNCTIONS_DIR / "pack_builder" / "app.py")
 

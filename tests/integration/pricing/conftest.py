@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import textwrap
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
-from psycopg.rows import dict_row
-
-from dawsos_core.db.connection import Database
-from dawsos_core.ledger.sync import sync_ledger
-from dawsos_core.portfolios import PortfolioSpec, create_portfolio
-from tests.integration.conftest import LedgerRepo
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
@@ -68,47 +58,3 @@ def fake_provider() -> Iterator[FakeProvider]:
     yield fake
     server.shutdown()
     server.server_close()
-
-
-FRI = dt.date(2024, 6, 28)
-THU = dt.date(2024, 6, 27)
-TODAY = dt.date(2024, 7, 1)
-
-LEDGER = textwrap.dedent("""\
-    option "operating_currency" "USD"
-    2024-06-01 open Assets:Broker:Cash USD
-    2024-06-01 open Assets:Broker:ACME ACME
-    2024-06-01 open Assets:Bank:Checking USD
-    2024-06-01 open Equity:Opening USD
-
-    2024-06-03 * "Opening"
-      Assets:Bank:Checking   10000 USD
-      Equity:Opening
-
-    2024-06-04 * "Fund"
-      Assets:Broker:Cash      5000 USD
-      Assets:Bank:Checking
-
-    2024-06-05 * "Buy"
-      Assets:Broker:ACME        10 ACME {100 USD}
-      Assets:Broker:Cash
-
-    2024-06-26 price ACME 101.00 USD
-    2024-06-27 price ACME 102.50 USD
-    2024-06-28 price ACME 103.25 USD
-""")
-
-
-@pytest.fixture
-def setup(db: Database, ledger_repo: LedgerRepo) -> tuple[Database, LedgerRepo]:
-    ledger_repo.commit({"main.beancount": LEDGER})
-    sync_ledger(db, ledger_repo.path)
-    create_portfolio(
-        db, PortfolioSpec(id="p", owner_sub="alice", account_prefixes=["Assets:Broker"])
-    )
-    return db, ledger_repo
-
-
-def rows(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
-    with psycopg.connect(url, row_factory=dict_row) as conn:
-        return conn.execute(sql, args).fetchall()

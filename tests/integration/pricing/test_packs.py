@@ -23,8 +23,7 @@ from dawsos_core.pricing import packs as packs_module
 from dawsos_core.pricing.packs import PackOutcome, build_pack
 from dawsos_core.pricing.providers import Observation
 from dawsos_core.pricing.providers.ecb import EcbFx
-from tests.integration.conftest import LedgerRepo
-from tests.integration.pricing.conftest import FRI, LEDGER, THU, TODAY, rows
+from tests.integration.conftest import FRI, LEDGER, THU, TODAY, LedgerRepo, rows
 
 
 class FailingFx:

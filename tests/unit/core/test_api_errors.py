@@ -51,12 +51,34 @@ def test_request_without_verified_subject_is_a_401(call_api: Callable[..., ApiRe
     assert_error(response, HTTPStatus.UNAUTHORIZED, "unauthorized")
 
 
-def test_pattern_execution_answers_501_until_it_exists(
-    call_api: Callable[..., ApiResponse],
-) -> None:
-    response = call_api("execute", "POST", "/v1/execute", body='{"pattern_id": "overview"}')
+def test_unknown_pattern_is_a_404(call_api: Callable[..., ApiResponse]) -> None:
+    response = call_api("execute", "POST", "/v1/execute", body='{"pattern_id": "nope"}')
 
-    assert_error(response, HTTPStatus.NOT_IMPLEMENTED, "not_implemented")
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
+    assert "nope" in response.body["message"]
+
+
+def test_body_over_64_kib_is_a_413(call_api: Callable[..., ApiResponse]) -> None:
+    big = '{"pattern_id": "portfolio_overview", "inputs": {"pad": "' + "x" * 70_000 + '"}}'
+
+    response = call_api("execute", "POST", "/v1/execute", body=big)
+
+    assert_error(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large")
+
+
+def test_malformed_body_over_64_kib_is_a_413_too(call_api: Callable[..., ApiResponse]) -> None:
+    response = call_api("execute", "POST", "/v1/execute", body="{" + " " * 70_000)
+
+    assert_error(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large")
+
+
+def test_pattern_library_is_listed_with_inputs(call_api: Callable[..., ApiResponse]) -> None:
+    response = call_api("execute", "GET", "/v1/patterns")
+
+    assert response.status == HTTPStatus.OK
+    by_id = {p["id"]: p for p in response.body["patterns"]}
+    assert by_id["portfolio_overview"]["inputs"]["lookback_days"]["default"] == 252
+    assert by_id["performance_history"]["inputs"]["start"]["required"] is True
 
 
 def test_export_with_unsupported_format_is_a_400(call_api: Callable[..., ApiResponse]) -> None:

@@ -38,6 +38,7 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
         400: "Malformed JSON or an invalid field (named in the message)",
         401: "Missing, malformed, wrongly signed or expired token",
         404: "Unknown or not the caller's",
+        413: "Body over 64 KiB",
         422: "Valid request that cannot be answered",
         501: "Not available yet",
         503: "A dependency or the pricing pack is not ready; see Retry-After",
@@ -54,8 +55,11 @@ def error_response(
     message: str,
     request_id: str,
     headers: dict[str, str] | None = None,
+    details: dict[str, object] | None = None,
 ) -> Response[str]:
-    body = json.dumps({"error": code, "message": message, "request_id": request_id})
+    body = json.dumps(
+        {"error": code, "message": message, "request_id": request_id, **(details or {})}
+    )
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
@@ -75,7 +79,9 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, str]:
     return "invalid_request", "; ".join(parts) or "invalid request"
 
 
-def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None:
+def register_error_handlers(
+    app: APIGatewayHttpResolver, logger: Logger, *, max_body_bytes: int = 64 * 1024
+) -> None:
     def request_id() -> str:
         return str(app.current_event.request_context.request_id)
 
@@ -85,10 +91,16 @@ def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None
         if isinstance(exc, ServiceUnavailable):
             headers["Retry-After"] = str(exc.retry_after_seconds)
             logger.warning("dependency unavailable", extra={"error": exc.code})
-        return error_response(exc.status, exc.code, exc.message, request_id(), headers)
+        return error_response(exc.status, exc.code, exc.message, request_id(), headers, exc.details)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(exc: RequestValidationError) -> Response[str]:
+        body = app.current_event.body or ""
+        if len(body.encode()) > max_body_bytes:
+            message = f"the body is over {max_body_bytes} bytes"
+            return error_response(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", message, request_id()
+            )
         code, message = describe_validation_errors(list(exc.errors()))
         return error_response(HTTPStatus.BAD_REQUEST, code, message, request_id())
 

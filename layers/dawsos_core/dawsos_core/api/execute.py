@@ -1,8 +1,4 @@
-"""``POST /v1/execute`` and ``GET /v1/patterns``: the request contract of the executor.
-
-Pattern execution itself (orchestrator, runtime, agents) is not built yet; the routes
-validate their input and answer 501 until it is.
-"""
+"""``POST /v1/execute`` and ``GET /v1/patterns``: the executor API."""
 
 from __future__ import annotations
 
@@ -13,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses
-from dawsos_core.errors import NotImplementedYet
+from dawsos_core.errors import PayloadTooLarge
+from dawsos_core.execution import execute_pattern
+from dawsos_core.resources import get_database, get_library, get_orchestrator, get_settings
 
 router = APIGatewayHttpRouter()
 
@@ -27,23 +25,79 @@ class ExecuteRequest(BaseModel):
     pack_id: str | None = Field(default=None, max_length=80, description="Pin a pricing pack")
 
 
+class ExecuteResponse(BaseModel):
+    result: dict[str, Any]
+    provenance: dict[str, Any]
+    attributions: list[dict[str, str]]
+    trace: list[dict[str, Any]]
+    execution_id: str
+    result_hash: str
+
+
+def check_body_size(body: str | None, limit: int) -> None:
+    size = len((body or "").encode())
+    if size > limit:
+        raise PayloadTooLarge(f"the body is {size} bytes; at most {limit} are accepted")
+
+
 @router.post(
     "/v1/execute",
     summary="Run a pattern",
     tags=["execute"],
-    responses=error_responses(400, 401, 404, 501, 503),
+    responses=error_responses(400, 401, 404, 413, 422, 503),
 )
-def execute(request: ExecuteRequest) -> dict[str, Any]:
-    caller_sub(router.current_event)
-    raise NotImplementedYet(f"pattern execution is not available yet ({request.pattern_id})")
+def execute(request: ExecuteRequest) -> ExecuteResponse:
+    event = router.current_event
+    sub = caller_sub(event)
+    settings = get_settings()
+    check_body_size(event.body, settings.max_body_bytes)
+    context = event.request_context
+    outcome = execute_pattern(
+        get_database(),
+        settings,
+        get_orchestrator(),
+        get_library(),
+        pattern_id=request.pattern_id,
+        inputs=request.inputs,
+        require_fresh=request.require_fresh,
+        pack_id=request.pack_id,
+        user_sub=sub,
+        request_id=context.request_id,
+        trace_id=(event.headers or {}).get("x-amzn-trace-id", context.request_id),
+    )
+    return ExecuteResponse(
+        result=outcome.result,
+        provenance=outcome.provenance,
+        attributions=outcome.attributions,
+        trace=outcome.trace,
+        execution_id=outcome.execution_id,
+        result_hash=outcome.result_hash,
+    )
+
+
+class PatternSummary(BaseModel):
+    id: str
+    version: int
+    description: str
+    inputs: dict[str, dict[str, Any]]
 
 
 @router.get(
     "/v1/patterns",
     summary="List the pattern library",
     tags=["execute"],
-    responses=error_responses(401, 501),
+    responses=error_responses(401),
 )
-def list_patterns() -> dict[str, Any]:
+def list_patterns() -> dict[str, list[PatternSummary]]:
     caller_sub(router.current_event)
-    raise NotImplementedYet("the pattern library is not available yet")
+    return {
+        "patterns": [
+            PatternSummary(
+                id=p.id,
+                version=p.version,
+                description=p.description,
+                inputs={k: v.model_dump() for k, v in p.inputs.items()},
+            )
+            for p in sorted(get_library().values(), key=lambda p: p.id)
+        ]
+    }

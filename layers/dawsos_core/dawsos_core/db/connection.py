@@ -45,8 +45,16 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
+        source: Callable[[], str] | None = None
+
+        def conninfo() -> str:  # resolved at the first connection, not at construction
+            nonlocal source
+            if source is None:
+                source = conninfo_source(settings)
+            return source()
+
         return cls(
-            conninfo_source(settings),
+            conninfo,
             connect_timeout_seconds=settings.db_connect_timeout_seconds,
             idle_check_seconds=settings.db_idle_check_seconds,
             retry_after_seconds=settings.retry_after_seconds,

@@ -26,3 +26,41 @@ def find_execution(conn: Connection, execution_id: uuid.UUID, user_sub: str) -> 
         (execution_id, user_sub),
     ).fetchone()
     return None if row is None else ExecutionRef(**row)
+
+
+def insert_execution(
+    conn: Connection,
+    *,
+    execution_id: uuid.UUID,
+    request_id: str,
+    trace_id: str,
+    user_sub: str,
+    pattern_id: str,
+    inputs: str,
+    portfolio_id: str | None,
+    pricing_pack_id: str,
+    ledger_commit_hash: str,
+    provenance: str,
+    result: str,
+    result_hash: str,
+) -> None:
+    """JSON arguments are passed as text and stored as jsonb."""
+    conn.execute(
+        "INSERT INTO executions (id, request_id, trace_id, user_sub, pattern_id, inputs,"
+        " portfolio_id, pricing_pack_id, ledger_commit_hash, provenance, result, result_hash)"
+        " VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s::jsonb, %s::jsonb, %s)",
+        (
+            execution_id,
+            request_id,
+            trace_id,
+            user_sub,
+            pattern_id,
+            inputs,
+            portfolio_id,
+            pricing_pack_id,
+            ledger_commit_hash,
+            provenance,
+            result,
+            result_hash,
+        ),
+    )

@@ -197,3 +197,12 @@ def pack_fx_rates(conn: Connection, pack_id: str) -> list[FxRow]:
     return [
         (r["currency"], r["base_currency"], r["rate"], r["source"], r["observed_on"]) for r in rows
     ]
+
+
+def pack_sources(conn: Connection, pack_id: str) -> set[str]:
+    rows = conn.execute(
+        "SELECT source FROM pack_prices WHERE pack_id = %s"
+        " UNION SELECT source FROM pack_fx_rates WHERE pack_id = %s",
+        (pack_id, pack_id),
+    ).fetchall()
+    return {r["source"] for r in rows}

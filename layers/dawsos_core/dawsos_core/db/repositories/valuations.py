@@ -70,3 +70,13 @@ def window_provenance(
     ).fetchone()
     assert row is not None
     return dict(row)
+
+
+def pack_holdings(conn: Connection, pack_id: str, portfolio_id: str) -> list[dict[str, object]]:
+    rows = conn.execute(
+        "SELECT commodity, units, price_currency, price, value_local, fx_rate, value_base"
+        " FROM pack_holding_valuations WHERE pack_id = %s AND portfolio_id = %s"
+        " ORDER BY commodity",
+        (pack_id, portfolio_id),
+    ).fetchall()
+    return [dict(r) for r in rows]

@@ -1,0 +1,1 @@
+"""Agents: named sets of capabilities the runtime routes pattern steps to."""

@@ -1,0 +1,172 @@
+"""POST /v1/execute as a service: caller -> pattern and inputs -> portfolio ownership ->
+freshness gate -> RequestCtx -> orchestrator -> stored execution.
+
+The result is serialised canonically and hashed: the same pattern, inputs, pack and ledger
+commit give a byte-identical result and an equal ``result_hash``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from dawsos_core.context import RequestCtx
+from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.executions import insert_execution
+from dawsos_core.db.repositories.packs import PackRecord, latest_fresh_pack, pack_by_id
+from dawsos_core.errors import NotFound, PackNotReady
+from dawsos_core.orchestration.orchestrator import PatternOrchestrator
+from dawsos_core.orchestration.patterns import PatternSpec
+from dawsos_core.portfolios import get_portfolio
+from dawsos_core.pricing.calendar import expected_pack_date
+from dawsos_core.pricing.health import pack_health
+from dawsos_core.rights.attributions import attributions_for
+from dawsos_core.settings import Settings
+
+
+@dataclass(frozen=True)
+class ExecutionOutcome:
+    execution_id: str
+    result: dict[str, Any]
+    result_hash: str
+    provenance: dict[str, Any]
+    attributions: list[dict[str, str]]
+    trace: list[dict[str, Any]]
+
+
+def canonical_json(value: Any) -> str:
+    def default(obj: Any) -> Any:
+        if isinstance(obj, dt.date):
+            return obj.isoformat()
+        raise TypeError(f"{type(obj).__name__} is not JSON")
+
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), default=default, allow_nan=False
+    )
+
+
+def _choose_pack(
+    db: Database, settings: Settings, require_fresh: bool, pack_id: str | None
+) -> tuple[PackRecord, int]:
+    now = settings.now()
+    expected = expected_pack_date(now)
+    if pack_id is not None:
+        with db.session() as conn:
+            pinned = pack_by_id(conn, pack_id)
+        if pinned is None:
+            raise NotFound(f"no pricing pack {pack_id}")
+        if not pinned.is_fresh:
+            raise PackNotReady(
+                f"pricing pack {pack_id} is {pinned.status}",
+                status=pinned.status,
+                pack_id=pinned.id,
+                retry_after_seconds=settings.retry_after_seconds,
+            )
+        return pinned, (expected - pinned.date).days
+    health = pack_health(db, settings.pricing_policy, now)
+    if health.status == "fresh" and health.pack_id is not None:
+        with db.session() as conn:
+            current = pack_by_id(conn, health.pack_id)
+        assert current is not None
+        return current, 0
+    if require_fresh:
+        raise PackNotReady(
+            f"the {settings.pricing_policy} pack for {expected} is {health.status}; "
+            "retry later, or ask with require_fresh false for the last fresh pack",
+            status=health.status,
+            pack_id=health.pack_id,
+            retry_after_seconds=settings.retry_after_seconds,
+        )
+    with db.session() as conn:
+        last = latest_fresh_pack(conn, settings.pricing_policy, expected)
+    if last is None:
+        raise PackNotReady(
+            "no fresh pricing pack exists yet",
+            status="none",
+            pack_id=None,
+            retry_after_seconds=settings.retry_after_seconds,
+        )
+    return last, (expected - last.date).days
+
+
+def execute_pattern(
+    db: Database,
+    settings: Settings,
+    orchestrator: PatternOrchestrator,
+    library: dict[str, PatternSpec],
+    *,
+    pattern_id: str,
+    inputs: dict[str, Any],
+    require_fresh: bool,
+    pack_id: str | None,
+    user_sub: str,
+    request_id: str,
+    trace_id: str,
+) -> ExecutionOutcome:
+    pattern = library.get(pattern_id)
+    if pattern is None:
+        raise NotFound(f"no pattern {pattern_id}")
+    values = pattern.validate_inputs(inputs)
+    portfolio_id = values.get("portfolio_id")
+    if portfolio_id is not None:
+        with db.session() as conn:
+            get_portfolio(conn, str(portfolio_id), user_sub)  # 404 for another user's
+    pack, age = _choose_pack(db, settings, require_fresh, pack_id)
+    if pack.ledger_commit_hash is None or pack.base_currency is None:
+        raise PackNotReady(
+            f"pricing pack {pack.id} records no ledger commit; rebuild it",
+            status="error",
+            pack_id=pack.id,
+        )
+    ctx = RequestCtx(
+        request_id=request_id,
+        trace_id=trace_id,
+        user_sub=user_sub,
+        pricing_pack_id=pack.id,
+        pack_hash=pack.hash,
+        pricing_policy=pack.policy,
+        as_of=pack.date,
+        ledger_commit_hash=pack.ledger_commit_hash,
+        base_currency=pack.base_currency,
+        environment=settings.environment.value,
+        pack_is_fresh=pack.is_fresh and pack.superseded_by is None and age == 0,
+        pack_age_days=age,
+    )
+    run = orchestrator.run(pattern, values, ctx)
+    result_text = canonical_json(run.outputs)
+    result_hash = hashlib.sha256(result_text.encode()).hexdigest()
+    provenance = {
+        **ctx.provenance(),
+        "pattern_id": pattern.id,
+        "pattern_version": pattern.version,
+        "sources": sorted(run.sources),
+    }
+    execution_id = uuid.uuid4()
+    with db.transaction() as conn:
+        insert_execution(
+            conn,
+            execution_id=execution_id,
+            request_id=request_id,
+            trace_id=trace_id,
+            user_sub=user_sub,
+            pattern_id=pattern.id,
+            inputs=canonical_json(values),
+            portfolio_id=None if portfolio_id is None else str(portfolio_id),
+            pricing_pack_id=pack.id,
+            ledger_commit_hash=pack.ledger_commit_hash,
+            provenance=canonical_json(provenance),
+            result=result_text,
+            result_hash=result_hash,
+        )
+    return ExecutionOutcome(
+        execution_id=str(execution_id),
+        result=json.loads(result_text),
+        result_hash=result_hash,
+        provenance=provenance,
+        attributions=attributions_for(run.sources),
+        trace=[t.model_dump() for t in run.trace],
+    )

@@ -1,0 +1,105 @@
+"""The agent runtime: agents register capabilities, calls route by capability name through
+a circuit breaker each, and the data sources of every result are collected so that each
+answer can carry its attributions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dawsos_core.context import RequestCtx
+from dawsos_core.errors import DawsosError, ServiceUnavailable
+from dawsos_core.orchestration.breaker import CircuitBreaker
+
+
+@dataclass(frozen=True)
+class CapabilityResult:
+    """A capability's answer and the data sources it was computed from."""
+
+    data: Any
+    sources: frozenset[str] = field(default_factory=frozenset)
+
+
+Handler = Callable[[RequestCtx, Mapping[str, Any]], CapabilityResult]
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    agent: str
+    handler: Handler
+    thread_safe: bool = False  # may run beside other steps of the same level
+
+
+class Agent(Protocol):
+    name: str
+
+    def capabilities(self) -> list[Capability]: ...
+
+
+class CapabilityUnavailable(ServiceUnavailable):
+    code = "capability_unavailable"
+
+
+class UnknownCapability(DawsosError):
+    code = "unknown_capability"
+
+
+class AgentRuntime:
+    def __init__(
+        self,
+        *,
+        failure_threshold: int = 5,
+        cooldown_seconds: float = 30.0,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._capabilities: dict[str, Capability] = {}
+        self._breakers: dict[str, CircuitBreaker] = {}
+        self._breaker_args: dict[str, Any] = {
+            "failure_threshold": failure_threshold,
+            "cooldown_seconds": cooldown_seconds,
+        }
+        if clock is not None:
+            self._breaker_args["clock"] = clock
+
+    def register(self, agent: Agent) -> None:
+        for capability in agent.capabilities():
+            if capability.name in self._capabilities:
+                raise ValueError(f"capability {capability.name} is registered twice")
+            self._capabilities[capability.name] = capability
+            self._breakers[capability.name] = CircuitBreaker(**self._breaker_args)
+
+    def capability(self, name: str) -> Capability:
+        try:
+            return self._capabilities[name]
+        except KeyError:
+            raise UnknownCapability(f"no agent offers capability {name}") from None
+
+    def names(self) -> set[str]:
+        return set(self._capabilities)
+
+    def breaker(self, name: str) -> CircuitBreaker:
+        return self._breakers[name]
+
+    def call(self, name: str, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+        capability = self.capability(name)
+        breaker = self._breakers[name]
+        if not breaker.allow():
+            raise CapabilityUnavailable(
+                f"capability {name} is unavailable (circuit open)",
+                retry_after_seconds=breaker.retry_after(),
+            )
+        try:
+            result = capability.handler(ctx, args)
+        except DawsosError as exc:
+            if exc.status >= 500:  # the caller's own mistakes do not open the breaker
+                breaker.failure()
+            else:
+                breaker.success()
+            raise
+        except Exception:
+            breaker.failure()
+            raise
+        breaker.success()
+        return result
