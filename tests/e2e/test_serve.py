@@ -2,94 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from http import HTTPStatus
-from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import Served, request
+
 pytestmark = pytest.mark.e2e
-
-DAWSOS = [str(Path(sys.executable).parent / "dawsos")]  # the installed console command
-
-
-@dataclass
-class Served:
-    url: str
-    data_dir: Path
-    process: subprocess.Popen[str]
-    output: list[str]
-
-    def token(self, sub: str = "alice", ttl: int = 600) -> str:
-        out = subprocess.run(
-            [*DAWSOS, "token", "--sub", sub, "--ttl", str(ttl), "--data-dir", str(self.data_dir)],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        return out.stdout.strip()
-
-
-def request(
-    url: str, *, method: str = "GET", token: str | None = None, body: bytes | None = None
-) -> tuple[int, dict[str, str], Any]:
-    req = urllib.request.Request(url, data=body, method=method)  # noqa: S310
-    if token is not None:
-        req.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310
-            return resp.status, dict(resp.headers), json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), json.loads(err.read())
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    data_dir = tmp_path_factory.mktemp("serve") / "data"
-    process = subprocess.Popen(
-        [*DAWSOS, "serve", "--port", "0", "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=os.environ.copy(),
-    )
-    url = ""
-    assert process.stdout is not None
-    deadline = time.monotonic() + 180
-    lines = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if line.startswith("DAWSOS_URL="):
-            url = line.strip().split("=", 1)[1]
-            break
-    if not url:
-        process.kill()
-        pytest.fail("dawsos serve did not start:\n" + "".join(lines))
-    # Keep reading so serve's request log can never fill the pipe and block it.
-    drain = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)  # type: ignore[arg-type]
-    drain.start()
-    yield Served(url, data_dir, process, lines)
-    if process.poll() is None:
-        process.kill()
-        process.wait()
 
 
 def test_health_with_a_minted_token(served: Served) -> None:
