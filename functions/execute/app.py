@@ -16,9 +16,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from dawsos_core.api import execute, health
 from dawsos_core.api.errors import register_error_handlers
 from dawsos_core.api.openapi import openapi_json
+from dawsos_core.snapstart import register_hooks
 
 logger = Logger(service="execute")
 metrics = Metrics(namespace="DawsOS", service="execute")
+
+register_hooks()  # SnapStart: close the connection before the snapshot, reopen after restore
 
 app = APIGatewayHttpResolver(enable_validation=True)
 register_error_handlers(app, logger)
