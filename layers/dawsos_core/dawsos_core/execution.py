@@ -17,7 +17,12 @@ from typing import Any
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.executions import insert_execution
-from dawsos_core.db.repositories.packs import PackRecord, latest_fresh_pack, pack_by_id
+from dawsos_core.db.repositories.packs import (
+    PackRecord,
+    latest_fresh_pack,
+    live_fresh_pack,
+    pack_by_id,
+)
 from dawsos_core.errors import NotFound, PackNotReady
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec
@@ -67,12 +72,11 @@ def _choose_pack(
                 retry_after_seconds=settings.retry_after_seconds,
             )
         return pinned, (expected - pinned.date).days
-    health = pack_health(db, settings.pricing_policy, now)
-    if health.status == "fresh" and health.pack_id is not None:
-        with db.session() as conn:
-            current = pack_by_id(conn, health.pack_id)
-        assert current is not None
+    with db.session() as conn:
+        current = live_fresh_pack(conn, settings.pricing_policy, expected)
+    if current is not None:
         return current, 0
+    health = pack_health(db, settings.pricing_policy, now)
     if require_fresh:
         raise PackNotReady(
             f"the {settings.pricing_policy} pack for {expected} is {health.status}; "
@@ -164,7 +168,7 @@ def execute_pattern(
         )
     return ExecutionOutcome(
         execution_id=str(execution_id),
-        result=json.loads(result_text),
+        result=run.outputs,
         result_hash=result_hash,
         provenance=provenance,
         attributions=attributions_for(run.sources),

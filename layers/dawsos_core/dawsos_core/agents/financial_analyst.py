@@ -8,11 +8,14 @@ import datetime as dt
 import threading
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from dawsos_core.analytics.charts import overview_chart
 from dawsos_core.analytics.performance import Performance, performance
-from dawsos_core.analytics.returns import daily_returns
+from dawsos_core.analytics.returns import ValuationSeries, daily_returns
 from dawsos_core.analytics.series import load_series
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Database
@@ -22,15 +25,14 @@ from dawsos_core.errors import BadRequest
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
 from dawsos_core.portfolios import get_portfolio
-from dawsos_core.pricing.calendar import previous_weekday
 
 LEDGER_SOURCE = "Internal"
+WindowKey = tuple[str, str, dt.date, dt.date]
 
 
 def weekdays_back(end: dt.date, count: int) -> dt.date:
-    day = end
-    for _ in range(count):
-        day = previous_weekday(day)
+    """The weekday ``count`` weekdays before ``end`` (Mon-Fri, no holiday calendar)."""
+    day: dt.date = np.busday_offset(end, -count, roll="backward").astype(dt.date)
     return day
 
 
@@ -58,7 +60,7 @@ class FinancialAnalyst:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._memo: dict[tuple[str, str, dt.date, dt.date], Performance] = {}
+        self._memo: dict[WindowKey, tuple[Performance, ValuationSeries]] = {}
         self._lock = threading.Lock()
 
     def capabilities(self) -> list[Capability]:
@@ -71,28 +73,38 @@ class FinancialAnalyst:
         ]
 
     def _sources(self, ctx: RequestCtx) -> frozenset[str]:
-        with self._db.session() as conn:
-            return frozenset({LEDGER_SOURCE, *pack_sources(conn, ctx.pricing_pack_id)})
+        return self._pack_sources(ctx.pricing_pack_id)
 
-    def _performance(self, ctx: RequestCtx, args: Mapping[str, Any]) -> Performance:
+    @lru_cache(maxsize=256)  # noqa: B019 (one agent per environment; pack content is immutable)
+    def _pack_sources(self, pack_id: str) -> frozenset[str]:
+        with self._db.session() as conn:
+            return frozenset({LEDGER_SOURCE, *pack_sources(conn, pack_id)})
+
+    def _performance(
+        self, ctx: RequestCtx, args: Mapping[str, Any]
+    ) -> tuple[Performance, ValuationSeries]:
+        """A request's performance and series for a window, computed once per request."""
         start, end = _window(ctx, args)
-        key = (ctx.request_id, str(args["portfolio_id"]), start, end)
+        portfolio_id = str(args["portfolio_id"])
+        key = (ctx.request_id, portfolio_id, start, end)
         with self._lock:
             if key in self._memo:
                 return self._memo[key]
+        series = load_series(self._db, portfolio_id, ctx.pricing_policy, start, end)
         answer = performance(
             self._db,
-            str(args["portfolio_id"]),
+            portfolio_id,
             start,
             end,
             policy=ctx.pricing_policy,
             owner_sub=ctx.user_sub,
+            series=series,
             annual_risk_free=float(args.get("risk_free") or 0.0),
         )
         with self._lock:
             self._memo = {k: v for k, v in self._memo.items() if k[0] == ctx.request_id}
-            self._memo[key] = answer
-        return answer
+            self._memo[key] = (answer, series)
+        return answer, series
 
     def positions(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
         answer = portfolio_positions(
@@ -127,7 +139,7 @@ class FinancialAnalyst:
         return CapabilityResult(data, self._sources(ctx))
 
     def metrics(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        answer = self._performance(ctx, args)
+        answer, _ = self._performance(ctx, args)
         data = {
             "start": answer.start.isoformat(),
             "end": answer.end.isoformat(),
@@ -139,7 +151,7 @@ class FinancialAnalyst:
         return CapabilityResult(data, self._sources(ctx))
 
     def attribution(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        answer = self._performance(ctx, args)
+        answer, _ = self._performance(ctx, args)
         data = {
             **answer.attribution.model_dump(mode="json"),
             "residual": answer.attribution_residual,
@@ -149,10 +161,7 @@ class FinancialAnalyst:
         return CapabilityResult(data, self._sources(ctx))
 
     def chart(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        answer = self._performance(ctx, args)
-        series = load_series(
-            self._db, answer.portfolio_id, ctx.pricing_policy, answer.start, answer.end
-        )
+        answer, series = self._performance(ctx, args)
         effects = answer.attribution.model_dump(include={"local", "fx", "interaction", "total"})
         chart = overview_chart(
             f"{answer.portfolio_id} value",

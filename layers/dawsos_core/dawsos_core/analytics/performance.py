@@ -137,12 +137,15 @@ def performance(
     policy: str,
     owner_sub: str | None = None,
     annual_risk_free: float = 0.0,
+    series: ValuationSeries | None = None,
 ) -> Performance:
+    """``series`` may be passed when the caller has loaded it (it is not loaded twice)."""
     if start >= end:
         raise BadRequest(f"the window must end after it starts ({start} to {end})")
     with db.session() as conn:
         portfolio = get_portfolio(conn, portfolio_id, owner_sub)
-    series = load_series(db, portfolio.id, policy, start, end)
+    if series is None:
+        series = load_series(db, portfolio.id, policy, start, end)
     first = window_start(start)
     with db.session() as conn:
         points = holding_window(conn, portfolio.id, policy, first, end)

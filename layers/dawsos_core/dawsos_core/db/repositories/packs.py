@@ -206,3 +206,13 @@ def pack_sources(conn: Connection, pack_id: str) -> set[str]:
         (pack_id, pack_id),
     ).fetchall()
     return {r["source"] for r in rows}
+
+
+def live_fresh_pack(conn: Connection, policy: str, on: dt.date) -> PackRecord | None:
+    """The fresh, unsuperseded pack of a date: what the execute path answers from."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM pricing_packs WHERE policy = %s AND date = %s AND is_fresh"
+        " AND superseded_by IS NULL LIMIT 1",
+        (policy, on),
+    ).fetchone()
+    return None if row is None else PackRecord(**row)

@@ -1,0 +1,146 @@
+"""Warm ``POST /v1/execute portfolio_overview`` through the execute handler, in-process, on
+the demo's data (bean-example ledger, a year of packs).
+
+Reported: p50 and p95; orchestration overhead (handler time minus the capabilities' own
+time, target at most 2 ms); total against the bare SQL floor, every statement the request
+ran replayed on one connection (target at most 3x); peak RSS (target at most 256 MB).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from rich.console import Console
+from rich.table import Table
+
+from dawsos_core import resources
+from dawsos_core.db.connection import Database
+from dawsos_core.ledger.sync import sync_ledger
+from dawsos_core.portfolios import create_portfolio
+from dawsos_core.pricing.calendar import weekdays
+from dawsos_core.pricing.packs import build_pack
+from dawsos_core.pricing.providers.ecb import EcbFx
+from dawsos_local import example_ledger
+from dawsos_local.demo import DEMO_NOW, DEMO_PORTFOLIO
+from dawsos_local.events import http_api_event
+from dawsos_local.handlers import FUNCTIONS_DIR, LambdaContext, load_handler
+from tests.bench.database import bench_server
+from tests.bench.stats import ms, p
+
+TITLE = "warm POST /v1/execute portfolio_overview (demo data)"
+REPEAT = 60
+
+
+def _prepare(db: Database, root: Path) -> None:
+    repo = example_ledger.ensure_repository(root / "ledger").repo
+    sync_ledger(db, repo)
+    create_portfolio(db, DEMO_PORTFOLIO)
+    end = example_ledger.END
+    for day in weekdays(end - dt.timedelta(days=380), end):
+        build_pack(db, day, "ECB_CAD", fx=EcbFx(), ledger_repo=repo, today=end)
+
+
+def _recorded_statements(handler: Any, event: dict[str, Any]) -> list[tuple[Any, Any]]:
+    recorded: list[tuple[Any, Any]] = []
+    original = psycopg.Cursor.execute
+
+    def recording(self: Any, query: Any, params: Any = None, **kw: Any) -> Any:
+        recorded.append((query, params))
+        return original(self, query, params, **kw)
+
+    psycopg.Cursor.execute = recording  # type: ignore[method-assign]
+    try:
+        handler(event, LambdaContext("execute"))
+    finally:
+        psycopg.Cursor.execute = original  # type: ignore[method-assign]
+    return recorded
+
+
+def _replay(url: str, statements: list[tuple[Any, Any]]) -> list[float]:
+    samples = []
+    with psycopg.connect(url, prepare_threshold=None) as conn:
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            with conn.transaction(force_rollback=True):
+                for query, params in statements:
+                    if str(query).startswith("INSERT INTO executions"):
+                        params = (uuid.uuid4(), *params[1:])  # a new execution each time
+                    cursor = conn.execute(query, params)
+                    if cursor.description is not None:
+                        cursor.fetchall()
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+def run(console: Console) -> None:
+    with tempfile.TemporaryDirectory() as tmp, bench_server() as fresh:
+        url = fresh()
+        db = Database(lambda: url)
+        with console.status("building the demo's ledger and a year of packs..."):
+            _prepare(db, Path(tmp))
+        db.close()
+        saved = dict(os.environ)
+        os.environ.update(
+            DATABASE_URL=url,
+            DAWSOS_NOW=DEMO_NOW,
+            POWERTOOLS_LOG_LEVEL="WARNING",
+            POWERTOOLS_TRACE_DISABLED="true",
+            POWERTOOLS_METRICS_DISABLED="true",
+        )
+        resources.reset()
+        try:
+            handler = load_handler(FUNCTIONS_DIR / "execute" / "app.py")
+            body = json.dumps(
+                {"pattern_id": "portfolio_overview", "inputs": {"portfolio_id": "demo"}}
+            )
+            event = http_api_event(
+                "POST",
+                "/v1/execute",
+                body=body,
+                claims={"sub": "demo"},
+                headers={"content-type": "application/json"},
+            )
+            for _ in range(5):
+                assert handler(event, LambdaContext("execute"))["statusCode"] == 200
+            totals, overheads = [], []
+            for _ in range(REPEAT):
+                started = time.perf_counter()
+                response = handler(event, LambdaContext("execute"))
+                total = time.perf_counter() - started
+                trace = json.loads(response["body"])["trace"]
+                totals.append(total)
+                overheads.append(total - sum(t["duration_ms"] for t in trace) / 1000)
+            statements = _recorded_statements(handler, event)
+            floor = _replay(url, statements)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+            resources.reset()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    table = Table("measure", "p50", "p95")
+    table.add_row("handler total", ms(p(totals, 50)), ms(p(totals, 95)))
+    table.add_row(
+        "outside the capabilities (orchestration, gate, HTTP, store)",
+        ms(p(overheads, 50)),
+        ms(p(overheads, 95)),
+    )
+    table.add_row(
+        f"bare SQL floor ({len(statements)} statements replayed)",
+        ms(p(floor, 50)),
+        ms(p(floor, 95)),
+    )
+    console.print(table)
+    console.print(
+        f"overhead p50 {p(overheads, 50) * 1000:.2f} ms (target <= 2 ms); "
+        f"total / floor = {p(totals, 50) / p(floor, 50):.2f}x (target <= 3x); "
+        f"peak RSS {peak_mb:.0f} MB (target <= 256 MB)"
+    )
