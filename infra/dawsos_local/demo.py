@@ -122,6 +122,19 @@ def _pack_steps(db: Database, data_dir: DataDir, console: Console) -> None:
         console.print(f"  [red]failed[/] {line}")
 
 
+def _feed_steps(db: Database, console: Console) -> None:
+    from dawsos_local import demo_feeds
+
+    end = example_ledger.END
+    held = portfolio_positions(db, "demo", end)
+    symbols = [p.commodity for p in held.positions if not p.cash]
+    observations, headlines = demo_feeds.seed(db, symbols, end - dt.timedelta(days=365), end)
+    console.print(
+        f"demo feeds (synthetic, labelled demo): {observations} FRED-shaped "
+        f"observations and {headlines} NewsAPI-shaped headlines stored"
+    )
+
+
 def _performance_steps(db: Database, console: Console) -> None:
     from dawsos_local.cli.analytics import performance_table
 
@@ -166,6 +179,34 @@ def _overview_over_http(url: str, token: str, console: Console) -> bool:
     return True
 
 
+def _feeds_over_http(url: str, token: str, console: Console) -> bool:
+    ok = True
+    for pattern, inputs in (("macro_overview", {}), ("news_impact", {"portfolio_id": "demo"})):
+        status, body = http_get(
+            f"{url}/v1/execute", token, {"pattern_id": pattern, "inputs": inputs}
+        )
+        ok = ok and status == 200
+        if status != 200:
+            console.print(f"POST /v1/execute {pattern} -> {status}: {body}")
+            continue
+        result = body["result"]
+        if pattern == "macro_overview":
+            latest = ", ".join(
+                f"{s['series_id']} {s['latest'][1]} ({s['latest'][0]})"
+                for s in result["macro"]["series"]
+            )
+            console.print(f"POST /v1/execute macro_overview -> {status}: {latest}")
+        else:
+            first = result["headlines"]["headlines"][:1]
+            shown = first[0]["title"] if first else "none"
+            console.print(
+                f"POST /v1/execute news_impact -> {status}: "
+                f"{len(result['headlines']['headlines'])} headlines, e.g. {shown!r}; "
+                f"sources {[a['source'] for a in body['attributions']]}"
+            )
+    return ok
+
+
 def run_demo(data_dir: DataDir, console: Console) -> int:
     started = time.perf_counter()
     console.rule("DawsOS demo")
@@ -187,6 +228,7 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
             _ledger_steps(db, data_dir, console)
             _pack_steps(db, data_dir, console)
             _performance_steps(db, console)
+            _feed_steps(db, console)
         except DawsosError as exc:
             console.print(f"[red]refused[/]: {exc.message}")
             return 1
@@ -205,6 +247,7 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
         )
         ok = status == 200 and body.get("status") == "fresh"
         ok = _overview_over_http(stack.url, token, console) and ok
+        ok = _feeds_over_http(stack.url, token, console) and ok
     finally:
         with console.status("stopping..."):
             stack.stop()

@@ -6,9 +6,14 @@ import datetime as dt
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -139,3 +144,52 @@ def setup(db: Database, ledger_repo: LedgerRepo) -> tuple[Database, LedgerRepo]:
 def rows(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
     with psycopg.connect(url, row_factory=dict_row) as conn:
         return conn.execute(sql, args).fetchall()
+
+
+# A local stand-in for provider HTTP APIs, serving recorded responses on 127.0.0.1.
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+@dataclass
+class FakeProvider:
+    """Routes: path -> list of (status, body, delay seconds), consumed in order."""
+
+    url: str = ""
+    routes: dict[str, list[tuple[int, bytes, float]]] = field(default_factory=dict)
+    hits: list[str] = field(default_factory=list)
+
+    def serve(self, path: str, *responses: tuple[int, bytes, float]) -> None:
+        self.routes[path] = list(responses)
+
+
+@pytest.fixture
+def fake_provider() -> Iterator[FakeProvider]:
+    fake = FakeProvider()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            fake.hits.append(self.path)
+            queue = fake.routes.get(path) or [(404, b'{"message": "not found"}', 0.0)]
+            status, body, delay = queue.pop(0) if len(queue) > 1 else queue[0]
+            time.sleep(delay)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout test)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield fake
+    server.shutdown()
+    server.server_close()

@@ -37,13 +37,10 @@ def get_library() -> dict[str, PatternSpec]:
 @lru_cache(maxsize=1)
 def get_orchestrator() -> PatternOrchestrator:
     """The runtime with every agent registered, behind the pattern orchestrator."""
-    from dawsos_core.agents.financial_analyst import FinancialAnalyst
+    from dawsos_core.agents.registry import build_runtime
     from dawsos_core.orchestration.orchestrator import PatternOrchestrator
-    from dawsos_core.orchestration.runtime import AgentRuntime
 
-    runtime = AgentRuntime()
-    runtime.register(FinancialAnalyst(get_database()))
-    return PatternOrchestrator(runtime)
+    return PatternOrchestrator(build_runtime(get_database()))
 
 
 def reset() -> None:

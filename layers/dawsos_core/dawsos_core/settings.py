@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     polygon_api_key: SecretStr | None = Field(default=None)
     polygon_api_key_secret_arn: str | None = Field(default=None)
     polygon_url: str = Field(default="https://api.polygon.io")
+    fred_api_key: SecretStr | None = Field(default=None)
+    fred_api_key_secret_arn: str | None = Field(default=None)
+    fred_url: str = Field(default="https://api.stlouisfed.org/fred")
+    macro_series: str = Field(
+        default="", description="FRED series the pack builder stores, comma-separated"
+    )
+    newsapi_api_key: SecretStr | None = Field(default=None)
+    newsapi_api_key_secret_arn: str | None = Field(default=None)
+    newsapi_url: str = Field(default="https://newsapi.org/v2")
     provider_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     provider_retries: int = Field(default=3, ge=0, le=10)
 

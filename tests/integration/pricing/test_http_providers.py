@@ -11,7 +11,7 @@ import pytest
 from dawsos_core.errors import ProviderError
 from dawsos_core.pricing.http import HttpClient
 from dawsos_core.pricing.providers.boc import BocValetFx
-from tests.integration.pricing.conftest import FIXTURES, FakeProvider
+from tests.integration.conftest import FIXTURES, FakeProvider
 
 VALET_PATH = "/valet/observations/FXUSDCAD/json"
 RECORDED = (FIXTURES / "boc" / "FXUSDCAD_2024-06-23_2024-06-28.json").read_bytes()

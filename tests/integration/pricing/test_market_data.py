@@ -19,8 +19,7 @@ from dawsos_core.pricing.http import HttpClient
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_core.pricing.providers.market_data import FmpPrices, PolygonPrices
-from tests.integration.conftest import FRI, TODAY, LedgerRepo, rows
-from tests.integration.pricing.conftest import FIXTURES, FakeProvider
+from tests.integration.conftest import FIXTURES, FRI, TODAY, FakeProvider, LedgerRepo, rows
 
 FMP_RECORDED = (FIXTURES / "fmp" / "ACME_2024-06-21_2024-06-28.json").read_bytes()
 POLYGON_RECORDED = (FIXTURES / "polygon" / "ACME_2024-06-21_2024-06-28.json").read_bytes()

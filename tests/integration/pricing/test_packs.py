@@ -316,7 +316,7 @@ def test_boc_policy_builds_from_the_valet_api(
 ) -> None:
     from dawsos_core.pricing.http import HttpClient
     from dawsos_core.pricing.providers.boc import BocValetFx
-    from tests.integration.pricing.conftest import FIXTURES
+    from tests.integration.conftest import FIXTURES
 
     db, repo = setup
     recorded = (FIXTURES / "boc" / "FXUSDCAD_2024-06-23_2024-06-28.json").read_bytes()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dawsos_core.agents.financial_analyst import FinancialAnalyst
+from dawsos_core.agents.registry import build_runtime
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Database
 from dawsos_core.errors import BadRequest
@@ -71,8 +71,7 @@ def test_templates_keep_their_types() -> None:
 
 
 def test_every_library_pattern_has_a_sound_graph() -> None:
-    runtime = AgentRuntime()
-    runtime.register(FinancialAnalyst(Database(lambda: "unused")))
+    runtime = build_runtime(Database(lambda: "unused"))
     library = load_library()
 
     assert {

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import migrate
-from dawsos_core.errors import PackFailed
+from dawsos_core.errors import DawsosError, PackFailed
 from dawsos_core.pricing.calendar import london_today
 from dawsos_core.pricing.jobs import PackJob
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.sources import fx_provider, price_source
 from dawsos_core.settings import Settings
+
+
+def store_macro(db: Database, settings: Settings, on: dt.date) -> dict[str, Any]:
+    """The configured FRED series for the ten days up to the pack date. A provider failure
+    is reported, never fatal: the pack does not depend on macro data."""
+    series = [s.strip() for s in settings.macro_series.split(",") if s.strip()]
+    if not series:
+        return {"skipped": "no MACRO_SERIES configured"}
+    from dawsos_core.macro.fred import FredClient, fetch_and_store
+    from dawsos_core.pricing.credentials import provider_key
+    from dawsos_core.pricing.http import HttpClient
+
+    try:
+        client = FredClient(
+            HttpClient(
+                timeout_seconds=settings.provider_timeout_seconds, retries=settings.provider_retries
+            ),
+            provider_key(settings.fred_api_key, settings.fred_api_key_secret_arn),
+            base_url=settings.fred_url,
+        )
+        return {"stored": fetch_and_store(db, client, series, on - dt.timedelta(days=10), on)}
+    except DawsosError as exc:
+        return {"error": exc.message}
 
 
 def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
@@ -44,4 +68,5 @@ def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
         if outcome.reconciliation_error_bps is None
         else str(outcome.reconciliation_error_bps),
         "superseded": outcome.superseded,
+        "macro": store_macro(db, settings, outcome.date),
     }

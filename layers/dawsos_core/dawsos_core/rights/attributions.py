@@ -13,6 +13,8 @@ ATTRIBUTION_TEXT: dict[str, str] = {
     "WM/Reuters": "WM/Reuters closing spot rates, licensed",
     "FMP": "Market data provided by Financial Modeling Prep",
     "Polygon": "Market data provided by Polygon.io",
+    "FRED": "Federal Reserve Economic Data (FRED), Federal Reserve Bank of St. Louis",
+    "NewsAPI": "News headlines powered by NewsAPI.org",
 }
 
 
