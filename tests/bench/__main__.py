@@ -1,35 +1,35 @@
-"""``make bench``: every benchmark, each printing ratios measured in this one run."""
+"""``make bench``: every benchmark in a fresh interpreter of its own (so that imports,
+caches and peak RSS are its own), each printing ratios measured in that one run."""
 
 from __future__ import annotations
 
-import warnings
+import subprocess
+import sys
 
-from rich.console import Console
+BENCHES = [
+    "bench_cold_start",
+    "bench_health",
+    "bench_ledger",
+    "bench_packs",
+    "bench_analytics",
+    "bench_execute",
+]
 
-from tests.bench import (
-    bench_analytics,
-    bench_cold_start,
-    bench_execute,
-    bench_health,
-    bench_ledger,
-    bench_packs,
+_RUN = (
+    "import warnings; from rich.console import Console; from tests.bench import {name} as b;"
+    "warnings.filterwarnings('ignore', message='No application metrics to publish');"
+    "c = Console(); c.rule(b.TITLE); b.run(c)"
 )
 
 
 def main() -> None:
-    # Metrics are disabled while measuring; Powertools would warn on every flush.
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
-    console = Console()
-    for bench in (
-        bench_cold_start,
-        bench_health,
-        bench_ledger,
-        bench_packs,
-        bench_analytics,
-        bench_execute,
-    ):
-        console.rule(bench.TITLE)
-        bench.run(console)
+    failed = [
+        name
+        for name in BENCHES
+        if subprocess.run([sys.executable, "-c", _RUN.format(name=name)]).returncode
+    ]
+    if failed:
+        sys.exit(f"benchmarks that did not run: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -97,24 +97,30 @@ def _choose_pack(
     return last, (expected - last.date).days
 
 
+def resolve_pattern(
+    library: dict[str, PatternSpec], pattern_id: str, inputs: dict[str, Any]
+) -> tuple[PatternSpec, dict[str, Any]]:
+    """The pattern and its typed inputs: 404 for an unknown pattern, 400 naming a bad input.
+    Needs no database, so bad requests are refused before any connection."""
+    pattern = library.get(pattern_id)
+    if pattern is None:
+        raise NotFound(f"no pattern {pattern_id}")
+    return pattern, pattern.validate_inputs(inputs)
+
+
 def execute_pattern(
     db: Database,
     settings: Settings,
     orchestrator: PatternOrchestrator,
-    library: dict[str, PatternSpec],
+    pattern: PatternSpec,
+    values: dict[str, Any],
     *,
-    pattern_id: str,
-    inputs: dict[str, Any],
     require_fresh: bool,
     pack_id: str | None,
     user_sub: str,
     request_id: str,
     trace_id: str,
 ) -> ExecutionOutcome:
-    pattern = library.get(pattern_id)
-    if pattern is None:
-        raise NotFound(f"no pattern {pattern_id}")
-    values = pattern.validate_inputs(inputs)
     portfolio_id = values.get("portfolio_id")
     if portfolio_id is not None:
         with db.session() as conn:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses
 from dawsos_core.errors import PayloadTooLarge
-from dawsos_core.execution import execute_pattern
+from dawsos_core.execution import execute_pattern, resolve_pattern
 from dawsos_core.resources import get_database, get_library, get_orchestrator, get_settings
 
 router = APIGatewayHttpRouter()
@@ -52,19 +52,21 @@ def execute(request: ExecuteRequest) -> ExecuteResponse:
     settings = get_settings()
     check_body_size(event.body, settings.max_body_bytes)
     context = event.request_context
-    outcome = execute_pattern(
-        get_database(),
-        settings,
-        get_orchestrator(),
-        get_library(),
-        pattern_id=request.pattern_id,
-        inputs=request.inputs,
-        require_fresh=request.require_fresh,
-        pack_id=request.pack_id,
-        user_sub=sub,
-        request_id=context.request_id,
-        trace_id=(event.headers or {}).get("x-amzn-trace-id", context.request_id),
-    )
+    pattern, values = resolve_pattern(get_library(), request.pattern_id, request.inputs)
+    db = get_database()
+    with db.tenant(sub):
+        outcome = execute_pattern(
+            db,
+            settings,
+            get_orchestrator(),
+            pattern,
+            values,
+            require_fresh=request.require_fresh,
+            pack_id=request.pack_id,
+            user_sub=sub,
+            request_id=context.request_id,
+            trace_id=(event.headers or {}).get("x-amzn-trace-id", context.request_id),
+        )
     return ExecuteResponse(
         result=outcome.result,
         provenance=outcome.provenance,

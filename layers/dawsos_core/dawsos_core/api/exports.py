@@ -38,7 +38,8 @@ class ExportRequest(BaseModel):
 )
 def create_export(request: ExportRequest) -> dict[str, Any]:
     sub = caller_sub(router.current_event)
-    with get_database().session() as conn:
+    db = get_database()
+    with db.tenant(sub), db.session() as conn:
         execution = find_execution(conn, request.execution_id, sub)
     if execution is None:
         raise NotFound(f"no execution {request.execution_id}")

@@ -116,6 +116,28 @@ class Database:
         with self.session() as conn, conn.transaction():
             yield conn
 
+    @contextmanager
+    def tenant(self, user_sub: str) -> Iterator[None]:
+        """Run as role dawsos_api for ``user_sub``: row-level security admits only that
+        user's rows, whatever a query forgets. Reset afterwards (a broken connection is
+        replaced by a fresh one, which starts without the role)."""
+        with self.session() as conn:
+            conn.execute(
+                "SELECT set_config('role', 'dawsos_api', false),"
+                " set_config('dawsos.user_sub', %s, false)",
+                (user_sub,),
+            )
+        try:
+            yield
+        finally:
+            live = self._conn
+            if live is not None and not live.closed and not live.broken:
+                try:
+                    live.execute("RESET ROLE")
+                    live.execute("SELECT set_config('dawsos.user_sub', '', false)")
+                except psycopg.OperationalError:
+                    self.close()
+
     def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None and not conn.closed:

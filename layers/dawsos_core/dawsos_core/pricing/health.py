@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.packs import PackRecord, latest_fresh_pack, packs_for
+from dawsos_core.db.repositories.packs import PackRecord, pack_states
 from dawsos_core.pricing.calendar import expected_pack_date
 
 PackStatus = Literal["fresh", "warming", "error", "none"]
@@ -55,9 +55,9 @@ def _current(packs: list[PackRecord]) -> PackRecord | None:
 
 def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
     expected = expected_pack_date(now)
-    with db.transaction() as conn:
-        pack = _current(packs_for(conn, expected, policy))
-        last_fresh = latest_fresh_pack(conn, policy, expected)
+    with db.session() as conn:
+        packs, last_fresh = pack_states(conn, policy, expected)
+    pack = _current(packs)
     fresh_fields = {
         "last_fresh_pack_id": last_fresh.id if last_fresh else None,
         "last_fresh_date": last_fresh.date if last_fresh else None,

@@ -216,3 +216,32 @@ def live_fresh_pack(conn: Connection, policy: str, on: dt.date) -> PackRecord | 
         (policy, on),
     ).fetchone()
     return None if row is None else PackRecord(**row)
+
+
+def pack_states(
+    conn: Connection, policy: str, on: dt.date
+) -> tuple[list[PackRecord], PackRecord | None]:
+    """In one round trip: every pack of a date (oldest first) and the last fresh,
+    unsuperseded pack on or before it."""
+    rows = conn.execute(
+        f"(SELECT 'day' AS kind, {_COLUMNS} FROM pricing_packs WHERE policy = %(p)s"
+        "  AND date = %(d)s)"
+        f" UNION ALL (SELECT 'last_fresh' AS kind, {_COLUMNS} FROM pricing_packs"
+        "  WHERE policy = %(p)s AND date <= %(d)s AND is_fresh AND superseded_by IS NULL"
+        "  ORDER BY date DESC LIMIT 1)",
+        {"p": policy, "d": on},
+    ).fetchall()
+    day = sorted(
+        (
+            PackRecord(**{k: v for k, v in r.items() if k != "kind"})
+            for r in rows
+            if r["kind"] == "day"
+        ),
+        key=lambda p: p.created_at,
+    )
+    last = [
+        PackRecord(**{k: v for k, v in r.items() if k != "kind"})
+        for r in rows
+        if r["kind"] == "last_fresh"
+    ]
+    return day, (last[0] if last else None)
