@@ -45,29 +45,22 @@ class PatternOrchestrator:
     ) -> tuple[StepSpec, CapabilityResult | None, TraceEntry, BaseException | None]:
         capability = self._runtime.capability(step.capability)
         started = time.perf_counter()
+        result: CapabilityResult | None = None
+        error: BaseException | None = None
         try:
             result = self._runtime.call(step.capability, ctx, resolve(step.args, scope))
         except Exception as exc:  # re-raised by run() once the trace entry is recorded
-            entry = TraceEntry(
-                step=step.output,
-                capability=step.capability,
-                agent=capability.agent,
-                level=level,
-                duration_ms=(time.perf_counter() - started) * 1000,
-                status="error",
-                sources=[],
-            )
-            return step, None, entry, exc
+            error = exc
         entry = TraceEntry(
             step=step.output,
             capability=step.capability,
             agent=capability.agent,
             level=level,
             duration_ms=(time.perf_counter() - started) * 1000,
-            status="ok",
-            sources=sorted(result.sources),
+            status="ok" if error is None else "error",
+            sources=[] if result is None else sorted(result.sources),
         )
-        return step, result, entry, None
+        return step, result, entry, error
 
     def run(self, pattern: PatternSpec, inputs: dict[str, Any], ctx: RequestCtx) -> RunResult:
         state: dict[str, Any] = {}

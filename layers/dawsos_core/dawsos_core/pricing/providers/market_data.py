@@ -1,7 +1,8 @@
 """Daily closing prices from HTTP market-data providers: Financial Modeling Prep and
 Polygon. Both answer the latest close on or before the date within a look-back window;
 a symbol they do not know is absent (the pack then names it), a malformed answer is a
-``ProviderError`` naming the field."""
+``ProviderError`` naming the field. Only fetching and reading one symbol's closes differs
+between them."""
 
 from __future__ import annotations
 
@@ -28,21 +29,39 @@ def _decimal(value: Any, provider: str, field: str) -> Decimal:
     return number
 
 
-def _latest(
-    closes: dict[dt.date, Decimal], on: dt.date, source: str, currency: str
-) -> PriceObservation | None:
-    days = [d for d in closes if d <= on]
-    if not days:
-        return None
-    day = max(days)
-    return PriceObservation(closes[day], day, source, currency)
+class DailyCloses:
+    """The shared part: look back a week and keep the latest close on or before the date."""
+
+    source = ""
+    key_names = ""
+
+    def __init__(
+        self, http: HttpClient, api_key: str | None, *, base_url: str, currency: str = "USD"
+    ) -> None:
+        if not api_key:
+            raise ProviderError(f"{self.source}: no API key (set {self.key_names})")
+        self._http, self._key, self._url, self._currency = http, api_key, base_url, currency
+
+    def closes(self, symbol: str, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
+        raise NotImplementedError
+
+    def prices(self, commodities: list[str], on: dt.date) -> dict[str, PriceObservation]:
+        found: dict[str, PriceObservation] = {}
+        for symbol in commodities:
+            closes = self.closes(symbol, on - dt.timedelta(days=LOOKBACK_DAYS), on)
+            days = [d for d in closes if d <= on]
+            if days:
+                day = max(days)
+                found[symbol] = PriceObservation(closes[day], day, self.source, self._currency)
+        return found
 
 
-class FmpPrices:
+class FmpPrices(DailyCloses):
     """``GET /api/v3/historical-price-full/{symbol}?from=&to=&apikey=`` answers
     ``{"symbol": ..., "historical": [{"date": "2024-06-28", "close": 215.01}, ...]}``."""
 
     source = "FMP"
+    key_names = "FMP_API_KEY or FMP_API_KEY_SECRET_ARN"
 
     def __init__(
         self,
@@ -52,42 +71,35 @@ class FmpPrices:
         base_url: str = "https://financialmodelingprep.com/api/v3",
         currency: str = "USD",
     ) -> None:
-        if not api_key:
-            raise ProviderError("FMP: no API key (set FMP_API_KEY or FMP_API_KEY_SECRET_ARN)")
-        self._http, self._key, self._url, self._currency = http, api_key, base_url, currency
+        super().__init__(http, api_key, base_url=base_url, currency=currency)
 
-    def prices(self, commodities: list[str], on: dt.date) -> dict[str, PriceObservation]:
-        found: dict[str, PriceObservation] = {}
-        start = on - dt.timedelta(days=LOOKBACK_DAYS)
-        for symbol in commodities:
-            payload = self._http.get_json(
-                self.source,
-                f"{self._url}/historical-price-full/{symbol}",
-                {"from": start.isoformat(), "to": on.isoformat(), "apikey": self._key},
-            )
-            if payload == {} or payload == []:
-                continue  # FMP answers an empty object for an unknown symbol
-            if not isinstance(payload, dict) or not isinstance(payload.get("historical"), list):
-                raise ProviderError(f"FMP: malformed payload for {symbol}: no 'historical' list")
-            closes: dict[dt.date, Decimal] = {}
-            for i, row in enumerate(payload["historical"]):
-                field = f"{symbol}.historical[{i}]"
-                try:
-                    day = dt.date.fromisoformat(row["date"][:10])
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise ProviderError(f"FMP: malformed payload: {field}.date") from exc
-                closes[day] = _decimal(row.get("close"), "FMP", f"{field}.close")
-            obs = _latest(closes, on, self.source, self._currency)
-            if obs is not None:
-                found[symbol] = obs
-        return found
+    def closes(self, symbol: str, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
+        payload = self._http.get_json(
+            self.source,
+            f"{self._url}/historical-price-full/{symbol}",
+            {"from": start.isoformat(), "to": end.isoformat(), "apikey": self._key},
+        )
+        if payload == {} or payload == []:
+            return {}  # FMP answers an empty object for an unknown symbol
+        if not isinstance(payload, dict) or not isinstance(payload.get("historical"), list):
+            raise ProviderError(f"FMP: malformed payload for {symbol}: no 'historical' list")
+        closes: dict[dt.date, Decimal] = {}
+        for i, row in enumerate(payload["historical"]):
+            field = f"{symbol}.historical[{i}]"
+            try:
+                day = dt.date.fromisoformat(row["date"][:10])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ProviderError(f"FMP: malformed payload: {field}.date") from exc
+            closes[day] = _decimal(row.get("close"), "FMP", f"{field}.close")
+        return closes
 
 
-class PolygonPrices:
+class PolygonPrices(DailyCloses):
     """``GET /v2/aggs/ticker/{T}/range/1/day/{from}/{to}?adjusted=true&apiKey=`` answers
     ``{"status": "OK", "results": [{"t": <ms, start of the New York day>, "c": close}]}``."""
 
     source = "Polygon"
+    key_names = "POLYGON_API_KEY or POLYGON_API_KEY_SECRET_ARN"
 
     def __init__(
         self,
@@ -97,33 +109,23 @@ class PolygonPrices:
         base_url: str = "https://api.polygon.io",
         currency: str = "USD",
     ) -> None:
-        if not api_key:
-            raise ProviderError(
-                "Polygon: no API key (set POLYGON_API_KEY or POLYGON_API_KEY_SECRET_ARN)"
-            )
-        self._http, self._key, self._url, self._currency = http, api_key, base_url, currency
+        super().__init__(http, api_key, base_url=base_url, currency=currency)
 
-    def prices(self, commodities: list[str], on: dt.date) -> dict[str, PriceObservation]:
-        found: dict[str, PriceObservation] = {}
-        start = on - dt.timedelta(days=LOOKBACK_DAYS)
-        for symbol in commodities:
-            payload = self._http.get_json(
-                self.source,
-                f"{self._url}/v2/aggs/ticker/{symbol}/range/1/day/{start}/{on}",
-                {"adjusted": "true", "sort": "asc", "apiKey": self._key},
-            )
-            if not isinstance(payload, dict) or payload.get("status") not in ("OK", "DELAYED"):
-                status = payload.get("status") if isinstance(payload, dict) else None
-                raise ProviderError(f"Polygon: {symbol} answered status {status!r}")
-            closes: dict[dt.date, Decimal] = {}
-            for i, bar in enumerate(payload.get("results") or []):
-                field = f"{symbol}.results[{i}]"
-                try:
-                    day = dt.datetime.fromtimestamp(bar["t"] / 1000, NEW_YORK).date()
-                except (KeyError, TypeError, ValueError, OverflowError) as exc:
-                    raise ProviderError(f"Polygon: malformed payload: {field}.t") from exc
-                closes[day] = _decimal(bar.get("c"), "Polygon", f"{field}.c")
-            obs = _latest(closes, on, self.source, self._currency)
-            if obs is not None:
-                found[symbol] = obs
-        return found
+    def closes(self, symbol: str, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
+        payload = self._http.get_json(
+            self.source,
+            f"{self._url}/v2/aggs/ticker/{symbol}/range/1/day/{start}/{end}",
+            {"adjusted": "true", "sort": "asc", "apiKey": self._key},
+        )
+        if not isinstance(payload, dict) or payload.get("status") not in ("OK", "DELAYED"):
+            status = payload.get("status") if isinstance(payload, dict) else None
+            raise ProviderError(f"Polygon: {symbol} answered status {status!r}")
+        closes: dict[dt.date, Decimal] = {}
+        for i, bar in enumerate(payload.get("results") or []):
+            field = f"{symbol}.results[{i}]"
+            try:
+                day = dt.datetime.fromtimestamp(bar["t"] / 1000, NEW_YORK).date()
+            except (KeyError, TypeError, ValueError, OverflowError) as exc:
+                raise ProviderError(f"Polygon: malformed payload: {field}.t") from exc
+            closes[day] = _decimal(bar.get("c"), "Polygon", f"{field}.c")
+        return closes
