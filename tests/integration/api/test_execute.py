@@ -176,3 +176,22 @@ def test_pinned_pack_answers_as_of_its_date(
     assert response.status == HTTPStatus.OK
     assert response.body["provenance"]["as_of"] == "2024-06-27"
     assert response.body["result"]["valuation"]["pricing_pack_id"] == thursday
+
+
+def test_window_over_a_failed_pack_names_the_instruments(
+    execute: Callable[..., ApiResponse],
+    setup: tuple[Database, LedgerRepo],
+) -> None:
+    db, repo = setup
+    failed = build_pack(
+        db, dt.date(2024, 6, 14), "ECB_CAD", fx=EcbFx(), ledger_repo=repo.path, today=TODAY
+    )  # the ledger has no ACME price on or before that day
+
+    response = execute(
+        "performance_history", {"portfolio_id": "p", "start": "2024-06-14", "end": "2024-06-28"}
+    )
+
+    assert failed.status == "error"
+    assert response.status == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "2024-06-14" in response.body["message"]
+    assert "no price for ACME" in response.body["message"]

@@ -12,6 +12,7 @@ import numpy as np
 
 from dawsos_core.analytics.returns import ValuationSeries
 from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.packs import failed_pack_reasons
 from dawsos_core.db.repositories.valuations import valuation_window
 from dawsos_core.errors import Unprocessable
 from dawsos_core.pricing.calendar import is_weekday, previous_weekday, weekdays
@@ -31,9 +32,15 @@ def load_series(
     have = {p.date for p in points}
     missing = [d for d in weekdays(first, end) if d not in have]
     if missing:
+        with db.session() as conn:
+            reasons = failed_pack_reasons(conn, policy, missing)
         shown = ", ".join(str(d) for d in missing[:10])
         more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-        raise Unprocessable(f"no fresh {policy} valuation of {portfolio_id} on {shown}{more}")
+        why = "; ".join(f"{d}: {r}" for d, r in list(reasons.items())[:5])
+        raise Unprocessable(
+            f"no fresh {policy} valuation of {portfolio_id} on {shown}{more}"
+            + (f" (failed packs: {why})" if why else "")
+        )
     return ValuationSeries(
         dates=[p.date for p in points],
         values=np.array([float(p.value_base) for p in points]),

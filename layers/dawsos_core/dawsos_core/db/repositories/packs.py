@@ -245,3 +245,14 @@ def pack_states(
         if r["kind"] == "last_fresh"
     ]
     return day, (last[0] if last else None)
+
+
+def failed_pack_reasons(conn: Connection, policy: str, dates: list[dt.date]) -> dict[dt.date, str]:
+    """The reason of the latest failed pack of each date (it names the instruments)."""
+    rows = conn.execute(
+        "SELECT DISTINCT ON (date) date, error_message FROM pricing_packs"
+        " WHERE policy = %s AND date = ANY(%s) AND status = 'error'"
+        " ORDER BY date, created_at DESC",
+        (policy, dates),
+    ).fetchall()
+    return {r["date"]: r["error_message"] for r in rows}
