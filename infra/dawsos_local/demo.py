@@ -10,6 +10,7 @@ import urllib.request
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -198,12 +199,13 @@ def _feeds_over_http(url: str, token: str, console: Console) -> bool:
             console.print(f"POST /v1/execute macro_overview -> {status}: {latest}")
         else:
             first = result["headlines"]["headlines"][:1]
-            shown = first[0]["title"] if first else "none"
-            console.print(
+            shown = repr(first[0]["title"]) if first else "none"
+            line = (
                 f"POST /v1/execute news_impact -> {status}: "
-                f"{len(result['headlines']['headlines'])} headlines, e.g. {shown!r}; "
+                f"{len(result['headlines']['headlines'])} headlines, e.g. {shown}; "
                 f"sources {[a['source'] for a in body['attributions']]}"
             )
+            console.print(escape(line))  # "[demo]" in a title is text, not markup
     return ok
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dawsos_core.ledger.flows import portfolio_flows
@@ -119,6 +120,10 @@ def flows(
     )
     for f in answer.flows:
         table.add_row(
-            str(f.date), str(f.units), f.commodity, ", ".join(f.counter_accounts), f.narration
+            str(f.date),
+            str(f.units),
+            f.commodity,
+            ", ".join(f.counter_accounts),
+            escape(f.narration),
         )
     Console().print(table)

@@ -126,3 +126,23 @@ def test_refusals_exit_2_and_name_the_problem(
     assert code == 2
     assert message in err
     assert "Traceback" not in err
+
+
+def test_bracketed_narration_prints_as_text(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    repo = LedgerRepo(tmp_path / "brackets")
+    repo.commit(
+        {
+            "main.beancount": LEDGER.replace(
+                '"Transfer in (first day of the window)"', '"[bonus] transfer in"'
+            )
+        }
+    )
+    run("ledger", "sync", "--ledger", str(repo.path))
+    run("portfolio", "create", "--id", "b", "--owner", "a", "--accounts", "Assets:Broker")
+
+    code, out, _ = run(
+        "ledger", "flows", "--portfolio", "b", "--from", "2024-01-02", "--to", "2024-01-02"
+    )
+
+    assert code == 0
+    assert "[bonus] transfer in" in out
