@@ -9,6 +9,16 @@ from decimal import Decimal
 from dawsos_core.db.connection import Connection
 
 
+def _live_window(join: str = "") -> str:
+    """FROM/WHERE of a portfolio's valuations in a window, each from the live (fresh,
+    unsuperseded) pack of its date under a policy. Parameters: portfolio, start, end, policy."""
+    return (
+        f"FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id{join}"
+        " WHERE v.portfolio_id = %s AND v.date BETWEEN %s AND %s AND p.policy = %s"
+        " AND p.is_fresh AND p.superseded_by IS NULL"
+    )
+
+
 @dataclass(frozen=True)
 class ValuationPoint:
     date: dt.date
@@ -24,9 +34,7 @@ def valuation_window(
     """One point per weekday that has a fresh, unsuperseded pack of the policy."""
     rows = conn.execute(
         "SELECT v.date, v.pack_id, v.value_base, v.flow_in_base, v.flow_out_base"
-        " FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id"
-        " WHERE v.portfolio_id = %s AND v.date BETWEEN %s AND %s AND p.policy = %s"
-        " AND p.is_fresh AND p.superseded_by IS NULL ORDER BY v.date",
+        f" {_live_window()} ORDER BY v.date",
         (portfolio_id, start, end, policy),
     ).fetchall()
     return [ValuationPoint(**r) for r in rows]
@@ -46,11 +54,12 @@ def holding_window(
 ) -> list[HoldingPoint]:
     rows = conn.execute(
         "SELECT v.date, h.commodity, h.price, h.fx_rate, h.value_base"
-        " FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id"
-        " JOIN pack_holding_valuations h ON h.pack_id = v.pack_id"
-        "  AND h.portfolio_id = v.portfolio_id"
-        " WHERE v.portfolio_id = %s AND v.date BETWEEN %s AND %s AND p.policy = %s"
-        " AND p.is_fresh AND p.superseded_by IS NULL ORDER BY v.date, h.commodity",
+        " "
+        + _live_window(
+            " JOIN pack_holding_valuations h ON h.pack_id = v.pack_id"
+            " AND h.portfolio_id = v.portfolio_id"
+        )
+        + " ORDER BY v.date, h.commodity",
         (portfolio_id, start, end, policy),
     ).fetchall()
     return [HoldingPoint(**r) for r in rows]
@@ -63,9 +72,7 @@ def window_provenance(
         "SELECT count(*) AS packs, array_agg(DISTINCT v.ledger_commit_hash) AS commits,"
         " min(v.pack_id) FILTER (WHERE v.date = %s) AS first_pack,"
         " max(v.pack_id) FILTER (WHERE v.date = %s) AS last_pack"
-        " FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id"
-        " WHERE v.portfolio_id = %s AND v.date BETWEEN %s AND %s AND p.policy = %s"
-        " AND p.is_fresh AND p.superseded_by IS NULL",
+        f" {_live_window()}",
         (start, end, portfolio_id, start, end, policy),
     ).fetchone()
     assert row is not None

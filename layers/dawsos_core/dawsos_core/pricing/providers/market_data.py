@@ -34,13 +34,20 @@ class DailyCloses:
 
     source = ""
     key_names = ""
+    default_url = ""
 
     def __init__(
-        self, http: HttpClient, api_key: str | None, *, base_url: str, currency: str = "USD"
+        self,
+        http: HttpClient,
+        api_key: str | None,
+        *,
+        base_url: str | None = None,
+        currency: str = "USD",
     ) -> None:
         if not api_key:
             raise ProviderError(f"{self.source}: no API key (set {self.key_names})")
-        self._http, self._key, self._url, self._currency = http, api_key, base_url, currency
+        self._http, self._key, self._currency = http, api_key, currency
+        self._url = base_url or self.default_url
 
     def closes(self, symbol: str, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
         raise NotImplementedError
@@ -62,16 +69,7 @@ class FmpPrices(DailyCloses):
 
     source = "FMP"
     key_names = "FMP_API_KEY or FMP_API_KEY_SECRET_ARN"
-
-    def __init__(
-        self,
-        http: HttpClient,
-        api_key: str | None,
-        *,
-        base_url: str = "https://financialmodelingprep.com/api/v3",
-        currency: str = "USD",
-    ) -> None:
-        super().__init__(http, api_key, base_url=base_url, currency=currency)
+    default_url = "https://financialmodelingprep.com/api/v3"
 
     def closes(self, symbol: str, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
         payload = self._http.get_json(
@@ -100,16 +98,7 @@ class PolygonPrices(DailyCloses):
 
     source = "Polygon"
     key_names = "POLYGON_API_KEY or POLYGON_API_KEY_SECRET_ARN"
-
-    def __init__(
-        self,
-        http: HttpClient,
-        api_key: str | None,
-        *,
-        base_url: str = "https://api.polygon.io",
-        currency: str = "USD",
-    ) -> None:
-        super().__init__(http, api_key, base_url=base_url, currency=currency)
+    default_url = "https://api.polygon.io"
 
     def closes(self, symbol: str, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
         payload = self._http.get_json(
