@@ -17,18 +17,13 @@ from typing import Any
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.executions import insert_execution
-from dawsos_core.db.repositories.packs import (
-    PackRecord,
-    latest_fresh_pack,
-    live_fresh_pack,
-    pack_by_id,
-)
+from dawsos_core.db.repositories.packs import PackRecord, pack_by_id
 from dawsos_core.errors import NotFound, PackNotReady
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec
 from dawsos_core.portfolios import get_portfolio
 from dawsos_core.pricing.calendar import expected_pack_date
-from dawsos_core.pricing.health import pack_health
+from dawsos_core.pricing.health import expected_pack_state
 from dawsos_core.rights.attributions import attributions_for
 from dawsos_core.settings import Settings
 
@@ -72,21 +67,19 @@ def _choose_pack(
                 retry_after_seconds=settings.retry_after_seconds,
             )
         return pinned, (expected - pinned.date).days
-    with db.session() as conn:
-        current = live_fresh_pack(conn, settings.pricing_policy, expected)
-    if current is not None:
-        return current, 0
-    health = pack_health(db, settings.pricing_policy, now)
+    state = expected_pack_state(db, settings.pricing_policy, now)
+    if state.is_fresh:
+        assert state.current is not None
+        return state.current, 0
     if require_fresh:
         raise PackNotReady(
-            f"the {settings.pricing_policy} pack for {expected} is {health.status}; "
+            f"the {settings.pricing_policy} pack for {expected} is {state.status}; "
             "retry later, or ask with require_fresh false for the last fresh pack",
-            status=health.status,
-            pack_id=health.pack_id,
+            status=state.status,
+            pack_id=None if state.current is None else state.current.id,
             retry_after_seconds=settings.retry_after_seconds,
         )
-    with db.session() as conn:
-        last = latest_fresh_pack(conn, settings.pricing_policy, expected)
+    last = state.last_fresh
     if last is None:
         raise PackNotReady(
             "no fresh pricing pack exists yet",

@@ -9,6 +9,7 @@ fresh pack is named too, for answers that accept an older pack.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,6 +46,29 @@ class PackHealth(BaseModel):
     last_fresh_date: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class ExpectedPackState:
+    """The expected date, the pack that tells its state, and the last fresh pack."""
+
+    expected_date: dt.date
+    current: PackRecord | None
+    last_fresh: PackRecord | None
+
+    @property
+    def is_fresh(self) -> bool:
+        return (
+            self.current is not None
+            and self.current.is_fresh
+            and self.current.superseded_by is None
+        )
+
+    @property
+    def status(self) -> PackStatus:
+        if self.current is None:
+            return "none"
+        return "fresh" if self.current.is_fresh else self.current.status  # type: ignore[return-value]
+
+
 def _current(packs: list[PackRecord]) -> PackRecord | None:
     """A live fresh pack wins; otherwise the newest attempt tells the state."""
     live = [p for p in packs if p.is_fresh and p.superseded_by is None]
@@ -53,11 +77,17 @@ def _current(packs: list[PackRecord]) -> PackRecord | None:
     return packs[-1] if packs else None
 
 
-def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
+def expected_pack_state(db: Database, policy: str, now: dt.datetime) -> ExpectedPackState:
+    """One round trip, shared by GET /health/pack and the execute path's freshness gate."""
     expected = expected_pack_date(now)
     with db.session() as conn:
         packs, last_fresh = pack_states(conn, policy, expected)
-    pack = _current(packs)
+    return ExpectedPackState(expected, _current(packs), last_fresh)
+
+
+def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
+    state = expected_pack_state(db, policy, now)
+    pack, last_fresh, expected = state.current, state.last_fresh, state.expected_date
     fresh_fields = {
         "last_fresh_pack_id": last_fresh.id if last_fresh else None,
         "last_fresh_date": last_fresh.date if last_fresh else None,
@@ -66,7 +96,7 @@ def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
         return PackHealth(status="none", policy=policy, expected_date=expected, **fresh_fields)
     bps = pack.reconciliation_error_bps
     return PackHealth(
-        status="fresh" if pack.is_fresh else pack.status,
+        status=state.status,
         policy=pack.policy,
         expected_date=expected,
         pack_id=pack.id,

@@ -35,16 +35,6 @@ _COLUMNS = (
 )
 
 
-def latest_pack(conn: Connection, policy: str) -> PackRecord | None:
-    """The newest pack of a policy: latest date, a live pack before a superseded one."""
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM pricing_packs WHERE policy = %s "
-        "ORDER BY date DESC, (superseded_by IS NULL) DESC, created_at DESC LIMIT 1",
-        (policy,),
-    ).fetchone()
-    return None if row is None else PackRecord(**row)
-
-
 def pack_by_id(conn: Connection, pack_id: str) -> PackRecord | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM pricing_packs WHERE id = %s", (pack_id,)).fetchone()
     return None if row is None else PackRecord(**row)
@@ -65,15 +55,6 @@ def list_packs(conn: Connection, policy: str | None, limit: int) -> list[PackRec
         (policy, policy, limit),
     ).fetchall()
     return [PackRecord(**r) for r in rows]
-
-
-def latest_fresh_pack(conn: Connection, policy: str, on_or_before: dt.date) -> PackRecord | None:
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM pricing_packs WHERE policy = %s AND date <= %s AND is_fresh"
-        " AND superseded_by IS NULL ORDER BY date DESC LIMIT 1",
-        (policy, on_or_before),
-    ).fetchone()
-    return None if row is None else PackRecord(**row)
 
 
 def lock_pack_build(conn: Connection, on: dt.date, policy: str) -> None:
@@ -206,16 +187,6 @@ def pack_sources(conn: Connection, pack_id: str) -> set[str]:
         (pack_id, pack_id),
     ).fetchall()
     return {r["source"] for r in rows}
-
-
-def live_fresh_pack(conn: Connection, policy: str, on: dt.date) -> PackRecord | None:
-    """The fresh, unsuperseded pack of a date: what the execute path answers from."""
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM pricing_packs WHERE policy = %s AND date = %s AND is_fresh"
-        " AND superseded_by IS NULL LIMIT 1",
-        (policy, on),
-    ).fetchone()
-    return None if row is None else PackRecord(**row)
 
 
 def pack_states(
