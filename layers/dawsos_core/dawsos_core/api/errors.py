@@ -79,9 +79,16 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, str]:
     return "invalid_request", "; ".join(parts) or "invalid request"
 
 
-def register_error_handlers(
-    app: APIGatewayHttpResolver, logger: Logger, *, max_body_bytes: int = 64 * 1024
-) -> None:
+def oversized_body(body: str | None) -> str | None:
+    """Why a body is refused for its size (MAX_BODY_BYTES), or None when it fits."""
+    from dawsos_core.resources import get_settings
+
+    limit = get_settings().max_body_bytes
+    size = len((body or "").encode())
+    return f"the body is {size} bytes; at most {limit} are accepted" if size > limit else None
+
+
+def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None:
     def request_id() -> str:
         return str(app.current_event.request_context.request_id)
 
@@ -95,11 +102,10 @@ def register_error_handlers(
 
     @app.exception_handler(RequestValidationError)
     def _invalid(exc: RequestValidationError) -> Response[str]:
-        body = app.current_event.body or ""
-        if len(body.encode()) > max_body_bytes:
-            message = f"the body is over {max_body_bytes} bytes"
+        too_large = oversized_body(app.current_event.body)
+        if too_large:  # a large body is refused for its size before its content is judged
             return error_response(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", message, request_id()
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", too_large, request_id()
             )
         code, message = describe_validation_errors(list(exc.errors()))
         return error_response(HTTPStatus.BAD_REQUEST, code, message, request_id())

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.api.auth import caller_sub
-from dawsos_core.api.errors import error_responses
+from dawsos_core.api.errors import error_responses, oversized_body
 from dawsos_core.errors import PayloadTooLarge
 from dawsos_core.execution import execute_pattern, resolve_pattern
 from dawsos_core.resources import get_database, get_library, get_orchestrator, get_settings
@@ -34,12 +34,6 @@ class ExecuteResponse(BaseModel):
     result_hash: str
 
 
-def check_body_size(body: str | None, limit: int) -> None:
-    size = len((body or "").encode())
-    if size > limit:
-        raise PayloadTooLarge(f"the body is {size} bytes; at most {limit} are accepted")
-
-
 @router.post(
     "/v1/execute",
     summary="Run a pattern",
@@ -50,7 +44,9 @@ def execute(request: ExecuteRequest) -> ExecuteResponse:
     event = router.current_event
     sub = caller_sub(event)
     settings = get_settings()
-    check_body_size(event.body, settings.max_body_bytes)
+    too_large = oversized_body(event.body)
+    if too_large:
+        raise PayloadTooLarge(too_large)
     context = event.request_context
     pattern, values = resolve_pattern(get_library(), request.pattern_id, request.inputs)
     db = get_database()
