@@ -11,7 +11,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from dawsos_core.analytics.performance import performance
@@ -22,9 +21,9 @@ from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_core.pricing.calendar import weekdays
-from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_local import example_ledger
+from dawsos_local.backfill import backfill_packs
 from dawsos_local.stack import DataDir, LocalStack
 from dawsos_local.tokens import mint
 
@@ -96,25 +95,17 @@ def _ledger_steps(db: Database, data_dir: DataDir, console: Console) -> None:
 def _pack_steps(db: Database, data_dir: DataDir, console: Console) -> None:
     end = example_ledger.END
     days = weekdays(end - dt.timedelta(days=365), end)
-    counts = {"fresh": 0, "unchanged": 0, "error": 0}
-    errors: list[str] = []
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
+    result = backfill_packs(
+        db,
+        days,
+        PACK_POLICY,
+        fx=EcbFx(),
+        ledger_repo=data_dir.root / "ledger",
+        today=end,
+        console=console,
     )
-    fx = EcbFx()
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task(f"{PACK_POLICY} packs", total=len(days))
-        for day in days:
-            outcome = build_pack(
-                db, day, PACK_POLICY, fx=fx, ledger_repo=data_dir.root / "ledger", today=end
-            )
-            counts[outcome.status] += 1
-            if outcome.error:
-                errors.append(f"{day}: {outcome.error}")
-            progress.update(task, advance=1, description=f"{PACK_POLICY} {day}")
+    counts = result.counts
+    errors = [f"{f.date}: {f.error}" for f in result.failures]
     console.print(
         f"pricing packs {days[0]} to {days[-1]}: {counts['fresh']} built fresh, "
         f"{counts['unchanged']} already fresh, {counts['error']} failed"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from dawsos_core.db.repositories.packs import PackRecord, list_packs, pack_by_id
@@ -18,6 +17,7 @@ from dawsos_core.pricing.packs import PackOutcome, build_pack, check_request
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.sources import fx_provider, price_source
 from dawsos_core.settings import Settings
+from dawsos_local.backfill import backfill_packs
 from dawsos_local.cli import CliError, console, data_dir_option, database, main
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -92,29 +92,19 @@ def backfill(
     days = weekdays(start.date(), end.date())
     if not days:
         raise CliError(f"no weekday between {start.date()} and {end.date()}")
-    counts = {"fresh": 0, "unchanged": 0, "error": 0}
-    failures: list[PackOutcome] = []
     with database(data_dir) as db:
         check_request(days[-1], policy, today)
-        fx = fx_provider(get_policy(policy), settings)
-        prices = price_source(settings)
-        repo = _ledger_repo(ledger_repo, settings, data_dir)
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
+        result = backfill_packs(
+            db,
+            days,
+            policy,
+            fx=fx_provider(get_policy(policy), settings),
+            ledger_repo=_ledger_repo(ledger_repo, settings, data_dir),
+            today=today,
+            console=console,
+            prices=price_source(settings),
         )
-        with Progress(*columns, console=console) as progress:
-            task = progress.add_task(f"{policy} packs", total=len(days))
-            for day in days:
-                outcome = build_pack(
-                    db, day, policy, fx=fx, ledger_repo=repo, today=today, prices=prices
-                )
-                counts[outcome.status] += 1
-                if outcome.status == "error":
-                    failures.append(outcome)
-                progress.update(task, advance=1, description=f"{policy} {day}")
+    counts, failures = result.counts, result.failures
     for failure in failures[:20]:
         console.print(_outcome_line(failure))
     click.echo(

@@ -1,0 +1,53 @@
+"""A pack for every weekday of a range, oldest first, with a progress bar: what
+`dawsos pack backfill` and `make demo` both run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from dawsos_core.db.connection import Database
+from dawsos_core.pricing.packs import PackOutcome, build_pack
+from dawsos_core.pricing.providers import FxProvider, PriceSource
+from dawsos_core.pricing.providers.ledger_prices import LedgerPrices
+
+
+@dataclass
+class BackfillResult:
+    counts: dict[str, int] = field(default_factory=lambda: {"fresh": 0, "unchanged": 0, "error": 0})
+    failures: list[PackOutcome] = field(default_factory=list)
+
+
+def backfill_packs(
+    db: Database,
+    days: list[dt.date],
+    policy: str,
+    *,
+    fx: FxProvider,
+    ledger_repo: Path,
+    today: dt.date,
+    console: Console,
+    prices: PriceSource = LedgerPrices,
+) -> BackfillResult:
+    result = BackfillResult()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"{policy} packs", total=len(days))
+        for day in days:
+            outcome = build_pack(
+                db, day, policy, fx=fx, ledger_repo=ledger_repo, today=today, prices=prices
+            )
+            result.counts[outcome.status] += 1
+            if outcome.status == "error":
+                result.failures.append(outcome)
+            progress.update(task, advance=1, description=f"{policy} {day}")
+    return result
