@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.ledger import CommitRecord, commit_by_hash, latest_commit
+from dawsos_core.db.repositories.portfolios import PortfolioRecord
 from dawsos_core.errors import NotFound
+from dawsos_core.portfolios import check_prefixes, get_portfolio
 
 
 def pinned_commit(conn: Connection, commit_hash: str | None) -> CommitRecord:
@@ -17,3 +19,13 @@ def pinned_commit(conn: Connection, commit_hash: str | None) -> CommitRecord:
             else f"ledger commit {commit_hash} has not been synced"
         )
     return record
+
+
+def portfolio_at_commit(
+    conn: Connection, portfolio_id: str, owner_sub: str | None, commit_hash: str | None
+) -> tuple[PortfolioRecord, CommitRecord]:
+    """The caller's portfolio and the pinned commit, every prefix matching its accounts."""
+    portfolio = get_portfolio(conn, portfolio_id, owner_sub)
+    commit = pinned_commit(conn, commit_hash)
+    check_prefixes(conn, commit.commit_hash, portfolio)
+    return portfolio, commit

@@ -19,8 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.ledger import external_flows
 from dawsos_core.errors import BadRequest
-from dawsos_core.ledger.commits import pinned_commit
-from dawsos_core.portfolios import check_prefixes, get_portfolio
+from dawsos_core.ledger.commits import portfolio_at_commit
 
 
 class ExternalFlow(BaseModel):
@@ -57,9 +56,7 @@ def portfolio_flows(
     if start > end:
         raise BadRequest(f"the window starts ({start}) after it ends ({end})")
     with db.transaction() as conn:
-        portfolio = get_portfolio(conn, portfolio_id, owner_sub)
-        commit = pinned_commit(conn, commit_hash)
-        check_prefixes(conn, commit.commit_hash, portfolio)
+        portfolio, commit = portfolio_at_commit(conn, portfolio_id, owner_sub, commit_hash)
         rows = external_flows(
             conn,
             commit.commit_hash,

@@ -15,8 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.ledger import holdings, last_price_dates
-from dawsos_core.ledger.commits import pinned_commit
-from dawsos_core.portfolios import check_prefixes, get_portfolio
+from dawsos_core.ledger.commits import portfolio_at_commit
 
 
 class Position(BaseModel):
@@ -51,9 +50,7 @@ def portfolio_positions(
     commit_hash: str | None = None,
 ) -> PortfolioPositions:
     with db.transaction() as conn:
-        portfolio = get_portfolio(conn, portfolio_id, owner_sub)
-        commit = pinned_commit(conn, commit_hash)
-        check_prefixes(conn, commit.commit_hash, portfolio)
+        portfolio, commit = portfolio_at_commit(conn, portfolio_id, owner_sub, commit_hash)
         rows = holdings(conn, commit.commit_hash, on, portfolio.account_prefixes)
         units: dict[str, Decimal] = defaultdict(Decimal)
         cost: dict[str, dict[str, Decimal]] = defaultdict(dict)
