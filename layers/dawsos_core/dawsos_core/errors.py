@@ -41,13 +41,6 @@ class Unprocessable(DawsosError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
-class NotImplementedYet(DawsosError):
-    """A route that exists in the API contract but whose capability has not landed."""
-
-    code = "not_implemented"
-    status = HTTPStatus.NOT_IMPLEMENTED
-
-
 class ServiceUnavailable(DawsosError):
     """A dependency (database, provider, pack) is not ready; the caller should retry later."""
 
@@ -94,6 +87,32 @@ class LedgerInvalid(Unprocessable):
         more = f"\n  ... and {len(issues) - 50} more" if len(issues) > 50 else ""
         super().__init__(f"the ledger has {len(issues)} error(s):\n{shown}{more}")
         self.issues = issues
+
+
+class Forbidden(DawsosError):
+    code = "forbidden"
+    status = HTTPStatus.FORBIDDEN
+
+
+class ExportBlocked(Forbidden):
+    """A source in the execution's lineage forbids export in this environment; the refusal
+    is recorded as a rights violation, whose id the body carries."""
+
+    code = "export_blocked"
+
+    def __init__(self, message: str, *, sources: list[str], violation_id: str) -> None:
+        super().__init__(message)
+        self.details = {"sources": sources, "violation_id": violation_id}
+
+
+class ViewBlocked(Forbidden):
+    """A source the answer used may not be shown in this environment."""
+
+    code = "view_blocked"
+
+    def __init__(self, message: str, *, sources: list[str]) -> None:
+        super().__init__(message)
+        self.details = {"sources": sources}
 
 
 class Conflict(DawsosError):

@@ -18,13 +18,13 @@ from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.executions import insert_execution
 from dawsos_core.db.repositories.packs import PackRecord, pack_by_id
-from dawsos_core.errors import NotFound, PackNotReady
+from dawsos_core.errors import NotFound, PackNotReady, ViewBlocked
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec
 from dawsos_core.portfolios import get_portfolio
 from dawsos_core.pricing.calendar import expected_pack_date
 from dawsos_core.pricing.health import expected_pack_state
-from dawsos_core.rights.attributions import attributions_for
+from dawsos_core.rights.registry import load_registry
 from dawsos_core.settings import Settings
 
 
@@ -140,6 +140,14 @@ def execute_pattern(
         pack_age_days=age,
     )
     run = orchestrator.run(pattern, values, ctx)
+    registry = load_registry()
+    hidden = registry.view_blocked(run.sources, settings.environment)
+    if hidden:
+        raise ViewBlocked(
+            f"the answer uses {', '.join(hidden)}, which may not be shown in "
+            f"{settings.environment.value}",
+            sources=hidden,
+        )
     result_text = canonical_json(run.outputs)
     result_hash = hashlib.sha256(result_text.encode()).hexdigest()
     provenance = {
@@ -170,6 +178,6 @@ def execute_pattern(
         result=run.outputs,
         result_hash=result_hash,
         provenance=provenance,
-        attributions=attributions_for(run.sources),
+        attributions=[a.as_dict() for a in registry.attributions(run.sources)],
         trace=[t.model_dump() for t in run.trace],
     )
