@@ -10,9 +10,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dawsos_core.db.connection import Database
+from dawsos_core.pricing.credentials import forget_secret_clients
 from dawsos_core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from dawsos_core.exports.service import ExportService
     from dawsos_core.orchestration.orchestrator import PatternOrchestrator
     from dawsos_core.orchestration.patterns import PatternSpec
 
@@ -43,6 +45,20 @@ def get_orchestrator() -> PatternOrchestrator:
     return PatternOrchestrator(build_runtime(get_database()))
 
 
+@lru_cache(maxsize=1)
+def get_export_service() -> ExportService:
+    from dawsos_core.exports.service import ExportService, signing_key
+    from dawsos_core.exports.storage import ExportStore
+
+    settings = get_settings()
+    store = ExportStore(
+        settings.exports_bucket,
+        kms_key_id=settings.exports_kms_key_id,
+        endpoint_url=settings.s3_endpoint_url,
+    )
+    return ExportService(get_database(), settings, store, key=lambda: signing_key(settings))
+
+
 def reset() -> None:
     """Forget settings and close the connection (tests, and SnapStart's before-snapshot hook)."""
     if get_database.cache_info().currsize:
@@ -50,3 +66,5 @@ def reset() -> None:
     get_database.cache_clear()
     get_settings.cache_clear()
     get_orchestrator.cache_clear()
+    get_export_service.cache_clear()
+    forget_secret_clients()

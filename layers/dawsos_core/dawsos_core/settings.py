@@ -57,6 +57,18 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = Field(
         default=None, description="Only for the local stack (moto); unset in AWS."
     )
+    exports_kms_key_id: str | None = Field(
+        default=None, description="KMS key that encrypts exported files (SSE-KMS); else SSE-S3."
+    )
+    export_link_seconds: int = Field(
+        default=900, ge=1, le=900, description="Lifetime of a presigned export link."
+    )
+    watermark_key: SecretStr | None = Field(
+        default=None, description="HMAC key of export watermarks, when not in Secrets Manager."
+    )
+    watermark_key_secret_arn: str | None = Field(
+        default=None, description="Secrets Manager secret holding the watermark HMAC key."
+    )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     ledger_repo: Path | None = Field(
         default=None, description="Git repository of the ledger (reconciliation reads it)."
