@@ -30,7 +30,7 @@ app.include_router(execute.router)
 
 
 def openapi_document() -> str:
-    return openapi_json(app, description="Portfolio analytics over a Beancount ledger.")
+    return openapi_json(description="Portfolio analytics over a Beancount ledger.")
 
 
 @app.get("/openapi.json", include_in_schema=False)

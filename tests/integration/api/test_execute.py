@@ -7,46 +7,23 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
 from dawsos_core.db.connection import Database
-from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
 from tests.conftest import ApiResponse
-from tests.integration.conftest import FRI, THU, TODAY, LedgerRepo
+from tests.integration.conftest import THU, TODAY, LedgerRepo
 
 Call = Callable[..., ApiResponse]
 
 
 @pytest.fixture
-def execute(
-    setup: tuple[Database, LedgerRepo],
-    database_url: str,
-    api_env: Callable[[str], None],
-    call_api: Call,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Callable[..., ApiResponse]:
-    db, repo = setup
-    for day in weekdays(dt.date(2024, 6, 17), FRI):
-        assert (
-            build_pack(db, day, "ECB_CAD", fx=EcbFx(), ledger_repo=repo.path, today=TODAY).status
-            == "fresh"
-        )
-    monkeypatch.setenv("DAWSOS_NOW", "2024-06-28T18:00:00Z")
-    api_env(database_url)
-
-    def run(
-        pattern_id: str, inputs: dict[str, Any], sub: str = "alice", **extra: Any
-    ) -> ApiResponse:
-        body = json.dumps({"pattern_id": pattern_id, "inputs": inputs, **extra})
-        return call_api("execute", "POST", "/v1/execute", body=body, sub=sub)
-
-    return run
+def execute(executing: Callable[..., ApiResponse]) -> Callable[..., ApiResponse]:
+    return executing
 
 
 def test_portfolio_overview_answers_with_provenance_and_attributions(

@@ -1,68 +1,310 @@
-"""Exports look executions up scoped to the caller: another user's is a 404."""
+"""POST /v1/exports and GET /v1/exports/{id} through the export handler, against real
+executions, a real PostgreSQL and moto's S3 and Secrets Manager over HTTP."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import threading
+import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from typing import Any
 
-import psycopg
 import pytest
 
-from tests.conftest import ApiResponse
+from dawsos_core import resources
+from dawsos_core.db.connection import Database
+from dawsos_core.errors import DawsosError
+from dawsos_core.exports.service import ExportService
+from dawsos_core.exports.storage import ExportStore
+from dawsos_core.exports.watermark import user_hash, verify
+from dawsos_core.news.newsapi import NewsApiClient
+from dawsos_core.news.newsapi import fetch_and_store as store_news
+from dawsos_core.pricing.http import HttpClient
+from dawsos_core.settings import Settings
+from dawsos_local.aws import LOCAL_CREDENTIALS, LocalAws
+from tests.conftest import ApiResponse, invoke
+from tests.integration.api.conftest import Execute
+from tests.integration.conftest import FIXTURES, FRI, FakeProvider, rows
 
-Conn = psycopg.Connection[Any]
+KEY = "watermark-key-for-tests-" + "x" * 24
+BUCKET = "dawsos-exports-test"
+NEWS = (FIXTURES / "newsapi" / "ACME_2024-06-21_2024-06-28.json").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[LocalAws]:
+    local = LocalAws(BUCKET).start()
+    yield local
+    local.stop()
 
 
 @pytest.fixture
-def execution_of_alice(conn: Conn, database_url: str, api_env: Callable[[str], None]) -> str:
-    api_env(database_url)
-    execution_id = str(uuid.uuid4())
-    conn.execute(
-        "INSERT INTO executions (id, request_id, user_sub, pattern_id) "
-        "VALUES (%s, 'r1', 'alice', 'portfolio_overview')",
-        (execution_id,),
+def exporting(
+    executing: Execute, aws: LocalAws, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., ApiResponse]:
+    """Given fresh packs and the handlers' environment pointed at moto, with the watermark
+    key in moto's Secrets Manager."""
+    arn = aws.put_secret("dawsos/test-watermark-key", KEY)
+    for name, value in {
+        **LOCAL_CREDENTIALS,
+        "S3_ENDPOINT_URL": aws.endpoint_url,
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER": aws.endpoint_url,
+        "EXPORTS_BUCKET": BUCKET,
+        "WATERMARK_KEY_SECRET_ARN": arn,
+    }.items():
+        monkeypatch.setenv(name, value)
+    resources.reset()
+
+    def export(
+        execution_id: str,
+        export_format: str = "csv",
+        *,
+        sub: str = "alice",
+        key: str | None = "k1",
+    ) -> ApiResponse:
+        body = json.dumps({"execution_id": execution_id, "format": export_format})
+        headers = {} if key is None else {"Idempotency-Key": key}
+        return export_api("POST", "/v1/exports", body=body, sub=sub, headers=headers)
+
+    return export
+
+
+def export_api(method: str, path: str, **kwargs: Any) -> ApiResponse:
+    return invoke("export", method, path, **kwargs)
+
+
+def fetch(link: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(link, timeout=10) as response:  # noqa: S310 (moto)
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def objects(aws: LocalAws) -> list[str]:
+    listed = aws.client().list_objects_v2(Bucket=BUCKET)
+    return sorted(o["Key"] for o in listed.get("Contents", []))
+
+
+@pytest.fixture
+def overview(executing: Execute) -> str:
+    response = executing("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
+    assert response.status == HTTPStatus.OK, response.body
+    return str(response.body["execution_id"])
+
+
+@pytest.mark.parametrize("export_format", ["csv", "json", "xlsx", "pdf", "txt"])
+def test_export_is_downloadable_signed_and_recorded(
+    exporting: Callable[..., ApiResponse],
+    overview: str,
+    aws: LocalAws,
+    database_url: str,
+    export_format: str,
+) -> None:
+    response = exporting(overview, export_format, key=f"k-{export_format}")
+
+    assert response.status == HTTPStatus.OK, response.body
+    body = response.body
+    status, data = fetch(body["url"])
+    assert status == HTTPStatus.OK
+    assert hashlib.sha256(data).hexdigest() == body["sha256"]
+    check = verify(data, KEY.encode())
+    assert check.authentic, check.reason
+    assert check.watermark is not None
+    assert check.watermark.export_id == body["export_id"]
+    assert check.watermark.user == user_hash(KEY.encode(), "alice")
+    assert check.watermark.pricing_pack_id is not None
+    assert check.watermark.pricing_pack_id.startswith("PP_ECB_CAD_2024-06-28")
+    expires = dt.datetime.fromisoformat(body["expires_at"])
+    assert dt.timedelta(0) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=15)
+    key = f"exports/{check.watermark.user}/{body['export_id']}.{export_format}"
+    head = aws.client().head_object(Bucket=BUCKET, Key=key)
+    assert head["ServerSideEncryption"] in {"AES256", "aws:kms"}
+    assert rows(database_url, "SELECT s3_key, sha256 FROM exports") == [
+        {"s3_key": key, "sha256": body["sha256"]}
+    ]
+
+
+def test_news_export_is_blocked_in_staging_and_recorded(
+    exporting: Callable[..., ApiResponse],
+    executing: Execute,
+    db: Database,
+    fake_provider: FakeProvider,
+    aws: LocalAws,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_provider.serve("/v2/everything", (200, NEWS, 0.0))
+    client = NewsApiClient(
+        HttpClient(timeout_seconds=1, retries=0), "k", base_url=f"{fake_provider.url}/v2"
     )
-    return execution_id
+    store_news(db, client, ["ACME"], dt.date(2024, 6, 21), FRI)
+    news = executing("news_impact", {"portfolio_id": "p", "days": 7})
+    assert news.status == HTTPStatus.OK, news.body
+    before = objects(aws)
+    monkeypatch.setenv("ENVIRONMENT", "staging")
+    resources.reset()
+
+    response = exporting(news.body["execution_id"], "csv", key="news-1")
+
+    assert response.status == HTTPStatus.FORBIDDEN
+    assert response.body["error"] == "export_blocked"
+    assert response.body["sources"] == ["NewsAPI"]
+    assert response.body["request_id"]
+    violations = rows(
+        database_url, "SELECT id, user_sub, environment, sources, format FROM rights_violations"
+    )
+    assert violations == [
+        {
+            "id": uuid.UUID(response.body["violation_id"]),
+            "user_sub": "alice",
+            "environment": "staging",
+            "sources": ["NewsAPI"],
+            "format": "csv",
+        }
+    ]
+    assert objects(aws) == before
+    assert rows(database_url, "SELECT count(*) AS n FROM exports") == [{"n": 0}]
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    resources.reset()
+    assert exporting(news.body["execution_id"], "csv", key="news-2").status == HTTPStatus.OK
 
 
-def export(call_api: Callable[..., ApiResponse], execution_id: str, sub: str) -> ApiResponse:
-    body = json.dumps({"execution_id": execution_id, "format": "csv"})
-    return call_api("export", "POST", "/v1/exports", body=body, sub=sub)
-
-
-def test_other_users_execution_is_not_found(
-    execution_of_alice: str, call_api: Callable[..., ApiResponse]
+def test_the_same_idempotency_key_twice_is_one_export(
+    exporting: Callable[..., ApiResponse], overview: str, aws: LocalAws, database_url: str
 ) -> None:
-    response = export(call_api, execution_of_alice, "mallory")
+    before = len(objects(aws))
 
-    assert response.status == HTTPStatus.NOT_FOUND
-    assert response.body["error"] == "not_found"
+    first = exporting(overview, "csv", key="same")
+    second = exporting(overview, "csv", key="same")
+    other_format = exporting(overview, "pdf", key="same")
+
+    assert first.status == second.status == HTTPStatus.OK
+    assert second.body["export_id"] == first.body["export_id"]
+    assert (first.body["replayed"], second.body["replayed"]) == (False, True)
+    assert len(objects(aws)) == before + 1
+    assert rows(database_url, "SELECT count(*) AS n FROM exports") == [{"n": 1}]
+    assert other_format.status == HTTPStatus.CONFLICT
+    assert first.body["export_id"] in other_format.body["message"]
 
 
-def test_unknown_execution_is_not_found(
-    execution_of_alice: str, call_api: Callable[..., ApiResponse]
+def test_concurrent_requests_with_one_key_make_one_export(
+    exporting: Callable[..., ApiResponse], overview: str, database_url: str, aws: LocalAws
 ) -> None:
-    assert export(call_api, str(uuid.uuid4()), "alice").status == HTTPStatus.NOT_FOUND
+    settings = Settings()
+    barrier = threading.Barrier(3)
+    links: list[str] = []
+    errors: list[BaseException] = []
+
+    def export() -> None:
+        db = Database(lambda: database_url)
+        service = ExportService(
+            db,
+            settings,
+            ExportStore(BUCKET, endpoint_url=aws.endpoint_url),
+            key=KEY.encode,
+        )
+        barrier.wait()
+        try:
+            link = service.create(
+                user_sub="alice",
+                execution_id=uuid.UUID(overview),
+                export_format="json",
+                idempotency_key="race",
+                request_id="r",
+            )
+            links.append(link.export_id)
+        except DawsosError as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=export) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(set(links)) == 1
+    assert rows(database_url, "SELECT count(*) AS n FROM exports") == [{"n": 1}]
 
 
-def test_owners_execution_reaches_the_export_service(
-    execution_of_alice: str, call_api: Callable[..., ApiResponse]
+def test_bad_requests_are_refused_by_name(
+    exporting: Callable[..., ApiResponse], overview: str
 ) -> None:
-    response = export(call_api, execution_of_alice, "alice")
+    assert exporting(overview, "docx").status == HTTPStatus.BAD_REQUEST
+    missing_key = exporting(overview, "csv", key=None)
+    assert missing_key.status == HTTPStatus.BAD_REQUEST
+    assert "Idempotency-Key" in missing_key.body["message"]
+    assert exporting(overview, "csv", key="bad key").status == HTTPStatus.BAD_REQUEST
+    assert exporting(str(uuid.uuid4())).status == HTTPStatus.NOT_FOUND
+    others = exporting(overview, sub="mallory")
+    assert others.status == HTTPStatus.NOT_FOUND
+    assert others.body["error"] == "not_found"
 
-    assert response.status == HTTPStatus.NOT_IMPLEMENTED
-    assert response.body["error"] == "not_implemented"
 
-
-def test_export_link_of_unknown_id_is_not_found(
-    execution_of_alice: str, call_api: Callable[..., ApiResponse]
+def test_s3_failing_is_503_and_records_nothing(
+    exporting: Callable[..., ApiResponse],
+    overview: str,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("S3_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens
+    resources.reset()
+
+    response = exporting(overview, "csv", key="down")
+
+    assert response.status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.headers["Retry-After"]
+    assert "S3" in response.body["message"]
+    assert rows(database_url, "SELECT count(*) AS n FROM exports") == [{"n": 0}]
+
+
+def test_owner_gets_a_fresh_link_and_others_not_found(
+    exporting: Callable[..., ApiResponse], overview: str
+) -> None:
+    created = exporting(overview, "txt", key="link").body
+    path = f"/v1/exports/{created['export_id']}"
+    params = {"export_id": created["export_id"]}
+    time.sleep(1.1)  # X-Amz-Date has one-second resolution: a later link differs
+
+    again = export_api("GET", path, path_parameters=params, sub="alice")
+    others = export_api("GET", path, path_parameters=params, sub="mallory")
+
+    assert again.status == HTTPStatus.OK
+    assert again.body["export_id"] == created["export_id"]
+    assert again.body["url"] != created["url"]
+    assert again.body["sha256"] == created["sha256"]
+    assert fetch(again.body["url"])[0] == HTTPStatus.OK
+    assert others.status == HTTPStatus.NOT_FOUND
+
+
+def test_an_expired_link_is_refused(
+    exporting: Callable[..., ApiResponse], overview: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPORT_LINK_SECONDS", "1")
+    resources.reset()
+    created = exporting(overview, "csv", key="short").body
+    assert fetch(created["url"])[0] == HTTPStatus.OK
+
+    time.sleep(2.1)
+    status, body = fetch(created["url"])
+
+    assert status == HTTPStatus.FORBIDDEN
+    assert b"Request has expired" in body
+
+
+def test_export_link_of_unknown_id_is_not_found(exporting: Callable[..., ApiResponse]) -> None:
     export_id = str(uuid.uuid4())
-    response = call_api(
-        "export", "GET", f"/v1/exports/{export_id}", path_parameters={"export_id": export_id}
+    response = export_api(
+        "GET", f"/v1/exports/{export_id}", path_parameters={"export_id": export_id}
     )
 
     assert response.status == HTTPStatus.NOT_FOUND

@@ -4,11 +4,9 @@ storage, the pack builder's FRED step, and the macro_overview and news_impact pa
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from http import HTTPStatus
-from typing import Any
 
 import pytest
 
@@ -23,11 +21,9 @@ from dawsos_core.news.newsapi import fetch_and_store as store_news
 from dawsos_core.pricing.builder import run_job
 from dawsos_core.pricing.http import HttpClient
 from dawsos_core.pricing.jobs import PackJob
-from dawsos_core.pricing.packs import build_pack
-from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_core.settings import Settings
 from tests.conftest import ApiResponse
-from tests.integration.conftest import FIXTURES, FRI, TODAY, FakeProvider, LedgerRepo, rows
+from tests.integration.conftest import FIXTURES, FRI, FakeProvider, LedgerRepo, rows
 
 FRED = (FIXTURES / "fred" / "DGS10_2024-06-18_2024-06-28.json").read_bytes()
 NEWS = (FIXTURES / "newsapi" / "ACME_2024-06-21_2024-06-28.json").read_bytes()
@@ -71,29 +67,6 @@ def test_news_headlines_are_stored_once(
     assert "apiKey=k" in fake_provider.hits[0]
     with pytest.raises(ProviderError, match="NEWSAPI_API_KEY"):
         NewsApiClient(http(), None)
-
-
-@pytest.fixture
-def executing(
-    setup: tuple[Database, LedgerRepo],
-    database_url: str,
-    api_env: Callable[[str], None],
-    call_api: Callable[..., ApiResponse],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Callable[..., ApiResponse]:
-    db, repo = setup
-    assert (
-        build_pack(db, FRI, "ECB_CAD", fx=EcbFx(), ledger_repo=repo.path, today=TODAY).status
-        == "fresh"
-    )
-    monkeypatch.setenv("DAWSOS_NOW", "2024-06-28T18:00:00Z")
-    api_env(database_url)
-
-    def run(pattern_id: str, inputs: dict[str, Any]) -> ApiResponse:
-        body = json.dumps({"pattern_id": pattern_id, "inputs": inputs})
-        return call_api("execute", "POST", "/v1/execute", body=body)
-
-    return run
 
 
 def test_macro_overview_reads_series_as_of_the_pack(

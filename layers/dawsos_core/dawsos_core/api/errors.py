@@ -37,10 +37,12 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     descriptions = {
         400: "Malformed JSON or an invalid field (named in the message)",
         401: "Missing, malformed, wrongly signed or expired token",
+        403: "Refused by the rights registry (export_blocked names the sources and the "
+        "recorded violation_id) or view_blocked",
         404: "Unknown or not the caller's",
+        409: "The Idempotency-Key was used for a different export",
         413: "Body over 64 KiB",
         422: "Valid request that cannot be answered",
-        501: "Not available yet",
         503: "A dependency or the pricing pack is not ready; see Retry-After",
     }
     return {

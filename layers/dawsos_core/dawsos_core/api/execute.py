@@ -38,7 +38,7 @@ class ExecuteResponse(BaseModel):
     "/v1/execute",
     summary="Run a pattern",
     tags=["execute"],
-    responses=error_responses(400, 401, 404, 413, 422, 503),
+    responses=error_responses(400, 401, 403, 404, 413, 422, 503),
 )
 def execute(request: ExecuteRequest) -> ExecuteResponse:
     event = router.current_event

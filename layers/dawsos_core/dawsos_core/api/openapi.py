@@ -1,4 +1,8 @@
-"""The OpenAPI 3.1 document of a resolver, as Powertools generates it."""
+"""The OpenAPI 3.1 document of the whole HTTP API, as Powertools generates it.
+
+The routes live in two functions (execute and export); the document is built from a
+resolver that includes every router, so one document describes the API the gateway serves.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,15 @@ API_TITLE = "DawsOS"
 API_VERSION = "0.1.0"
 
 
-def openapi_json(app: APIGatewayHttpResolver, *, description: str) -> str:
+def openapi_json(*, description: str) -> str:
     # The OpenAPI models take a tenth of a second to import; only this rare route needs them.
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    from dawsos_core.api import execute, exports, health
+
+    app = APIGatewayHttpResolver(enable_validation=True)
+    for router in (health.router, execute.router, exports.router):
+        app.include_router(router)
 
     return app.get_openapi_json_schema(
         title=API_TITLE,
