@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import time
 import urllib.error
@@ -16,6 +17,7 @@ from rich.table import Table
 from dawsos_core.analytics.performance import performance
 from dawsos_core.db.connection import Database
 from dawsos_core.errors import DawsosError
+from dawsos_core.exports.watermark import verify
 from dawsos_core.ledger.flows import portfolio_flows
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
@@ -41,15 +43,21 @@ DEMO_PORTFOLIO = PortfolioSpec(
 )
 
 
-def http_get(
-    url: str, token: str | None = None, body: dict[str, Any] | None = None
+def http_json(
+    url: str,
+    token: str | None = None,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, Any]]:
+    """GET, or POST when there is a body; the JSON answer whatever the status."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data)  # noqa: S310 (the local gateway's URL)
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     if data is not None:
         request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return response.status, json.loads(response.read())
@@ -137,13 +145,14 @@ def _performance_steps(db: Database, console: Console) -> None:
     console.print(performance_table(answer))
 
 
-def _overview_over_http(url: str, token: str, console: Console) -> bool:
+def _overview_over_http(url: str, token: str, console: Console) -> str | None:
+    """Run portfolio_overview; its execution id, or None when it failed."""
     request = {"pattern_id": "portfolio_overview", "inputs": {"portfolio_id": "demo"}}
-    status, body = http_get(f"{url}/v1/execute", token, request)
+    status, body = http_json(f"{url}/v1/execute", token, request)
     console.print(f"POST /v1/execute portfolio_overview -> {status}")
     if status != 200:
         console.print(f"  {body}")
-        return False
+        return None
     result, provenance = body["result"], body["provenance"]
     m, a = result["metrics"], result["attribution"]
     table = Table("", "", title=f"portfolio_overview of demo (execution {body['execution_id']})")
@@ -168,13 +177,44 @@ def _overview_over_http(url: str, token: str, console: Console) -> bool:
     table.add_row("ledger commit", provenance["ledger_commit_hash"])
     table.add_row("attributions", "; ".join(x["text"] for x in body["attributions"]))
     console.print(table)
-    return True
+    return str(body["execution_id"])
+
+
+def _export_over_http(
+    url: str, token: str, execution_id: str, data_dir: DataDir, console: Console
+) -> bool:
+    """Export the overview as PDF, download it through the presigned link, verify it."""
+    status, body = http_json(
+        f"{url}/v1/exports",
+        token,
+        {"execution_id": execution_id, "format": "pdf"},
+        headers={"Idempotency-Key": f"demo-{execution_id}"},
+    )
+    console.print(f"POST /v1/exports pdf -> {status}")
+    if status != 200:
+        console.print(f"  {body}")
+        return False
+    with urllib.request.urlopen(body["url"], timeout=30) as response:  # noqa: S310 (moto)
+        data = response.read()
+    target = data_dir.root / "exports" / f"{body['export_id']}.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    check = verify(data, data_dir.watermark_key().encode())
+    digest_ok = hashlib.sha256(data).hexdigest() == body["sha256"]
+    console.print(f"  link (until {body['expires_at']}): {escape(body['url'])}", soft_wrap=True)
+    console.print(
+        f"  downloaded {len(data):,} bytes to {target}; sha256 "
+        f"{'matches' if digest_ok else 'DIFFERS'}; watermark "
+        f"{'authentic' if check.authentic else 'NOT authentic: ' + check.reason}"
+    )
+    console.print(f"  check it yourself: dawsos watermark verify {target}", soft_wrap=True)
+    return digest_ok and check.authentic
 
 
 def _feeds_over_http(url: str, token: str, console: Console) -> bool:
     ok = True
     for pattern, inputs in (("macro_overview", {}), ("news_impact", {"portfolio_id": "demo"})):
-        status, body = http_get(
+        status, body = http_json(
             f"{url}/v1/execute", token, {"pattern_id": pattern, "inputs": inputs}
         )
         ok = ok and status == 200
@@ -214,7 +254,7 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
         console.print(f"[green]started[/] gateway {stack.url}")
         console.print(f"  {stack.database.description}")
         console.print(f"  migrations applied this run: {len(stack.applied)}")
-        console.print(f"  S3 (moto) {stack.s3.endpoint_url}, bucket {stack.s3.bucket}")
+        console.print(f"  S3 (moto) {stack.aws.endpoint_url}, bucket {stack.aws.bucket}")
 
         db = Database(lambda: stack.database.url)
         try:
@@ -230,16 +270,19 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
 
         token = mint(data_dir.jwt_secret(), "demo")
         console.print("minted a local token for user [bold]demo[/]")
-        status, body = http_get(f"{stack.url}/health/pack")
+        status, body = http_json(f"{stack.url}/health/pack")
         console.print(f"GET /health/pack without a token -> {status} {body.get('error')}")
-        status, body = http_get(f"{stack.url}/health/pack", token)
+        status, body = http_json(f"{stack.url}/health/pack", token)
         console.print(
             f"GET /health/pack with the token, as of {DEMO_NOW} -> {status}: "
             f"status={body.get('status')} pack_id={body.get('pack_id')} "
             f"reconciliation={body.get('reconciliation_error_bps')} bps"
         )
         ok = status == 200 and body.get("status") == "fresh"
-        ok = _overview_over_http(stack.url, token, console) and ok
+        execution_id = _overview_over_http(stack.url, token, console)
+        ok = execution_id is not None and ok
+        if execution_id is not None:
+            ok = _export_over_http(stack.url, token, execution_id, data_dir, console) and ok
         ok = _feeds_over_http(stack.url, token, console) and ok
     finally:
         with console.status("stopping..."):

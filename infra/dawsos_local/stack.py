@@ -10,10 +10,10 @@ from types import TracebackType
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import Migration, migrate
+from dawsos_local.aws import LOCAL_CREDENTIALS, LocalAws
 from dawsos_local.gateway import Gateway, GatewayServer
 from dawsos_local.handlers import REPO_ROOT
 from dawsos_local.postgres import DEFAULT_DATABASE, EmbeddedPostgres, ensure_database
-from dawsos_local.s3 import LOCAL_CREDENTIALS, LocalS3
 from dawsos_local.template import load_api
 from dawsos_local.tokens import load_or_create_secret
 from dawsos_local.workers import FunctionPool
@@ -22,6 +22,7 @@ log = logging.getLogger("dawsos.stack")
 
 TEMPLATE = REPO_ROOT / "template.yaml"
 EXPORTS_BUCKET = "dawsos-exports-local"
+WATERMARK_SECRET_NAME = "dawsos/watermark-key"  # noqa: S105 (a name, not a secret)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class DataDir:
 
     def jwt_secret(self) -> str:
         return load_or_create_secret(self.root / "jwt-secret")
+
+    def watermark_key(self) -> str:
+        """The HMAC key of local exports' watermarks; kept so old files still verify."""
+        return load_or_create_secret(self.root / "watermark-key")
 
 
 class LocalDatabase:
@@ -93,7 +98,8 @@ class LocalStack:
         self.workers = workers
         self.template = template
         self.database = LocalDatabase(data_dir)
-        self.s3 = LocalS3(EXPORTS_BUCKET)
+        self.aws = LocalAws(EXPORTS_BUCKET)
+        self.watermark_secret_arn = ""
         self.pools: dict[str, FunctionPool] = {}
         self.server: GatewayServer | None = None
         self.applied: list[Migration] = []
@@ -107,8 +113,10 @@ class LocalStack:
     def function_env(self) -> dict[str, str]:
         return {
             "DATABASE_URL": self.database.url,
-            "S3_ENDPOINT_URL": self.s3.endpoint_url,
-            "EXPORTS_BUCKET": self.s3.bucket,
+            "S3_ENDPOINT_URL": self.aws.endpoint_url,
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": self.aws.endpoint_url,
+            "EXPORTS_BUCKET": self.aws.bucket,
+            "WATERMARK_KEY_SECRET_ARN": self.watermark_secret_arn,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
             "LEDGER_REPO": str(self.data_dir.root.resolve() / "ledger"),
@@ -121,7 +129,10 @@ class LocalStack:
             api = load_api(self.template)
             self.database.start()
             self.applied = self.database.migrate()
-            self.s3.start()
+            self.aws.start()
+            self.watermark_secret_arn = self.aws.put_secret(
+                WATERMARK_SECRET_NAME, self.data_dir.watermark_key()
+            )
             env = self.function_env()
             for name, spec in api.functions.items():
                 pool = FunctionPool(spec, workers=self.workers, env=env)
@@ -142,7 +153,7 @@ class LocalStack:
         for pool in self.pools.values():
             pool.close()
         self.pools.clear()
-        self.s3.stop()
+        self.aws.stop()
         self.database.stop()
 
     def __enter__(self) -> LocalStack:

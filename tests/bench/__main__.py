@@ -13,6 +13,7 @@ BENCHES = [
     "bench_packs",
     "bench_analytics",
     "bench_execute",
+    "bench_exports",
 ]
 
 _RUN = (

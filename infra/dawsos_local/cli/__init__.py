@@ -67,7 +67,7 @@ def main() -> None:
     """
 
 
-from dawsos_local.cli import analytics, ledger, packs, portfolio, stack  # noqa: E402
+from dawsos_local.cli import analytics, ledger, packs, portfolio, stack, watermark  # noqa: E402
 
 __all__ = [
     "CliError",
@@ -80,4 +80,5 @@ __all__ = [
     "packs",
     "portfolio",
     "stack",
+    "watermark",
 ]

@@ -54,7 +54,7 @@ def serve(port: int, workers: int, verbose: bool, data_dir: Path) -> None:
         console.print(f"[bold]DawsOS[/] listening on {stack.url}")
         console.print(f"  database   {stack.database.description}")
         console.print(f"  migrations {len(stack.applied)} applied this start")
-        console.print(f"  s3         {stack.s3.endpoint_url} bucket {stack.s3.bucket}")
+        console.print(f"  s3         {stack.aws.endpoint_url} bucket {stack.aws.bucket}")
         console.print(f"  functions  {', '.join(stack.pools)} ({workers} workers each)")
         console.print(f"  token      dawsos token --sub USER --data-dir {data_dir}")
         console.print("Ctrl-C stops every part.")
