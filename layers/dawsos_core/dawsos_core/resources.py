@@ -10,11 +10,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dawsos_core.db.connection import Database
+from dawsos_core.errors import ConfigurationError
 from dawsos_core.pricing.credentials import forget_secret_clients
 from dawsos_core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from dawsos_core.exports.service import ExportService
+    from dawsos_core.observability.telemetry import Telemetry
     from dawsos_core.orchestration.orchestrator import PatternOrchestrator
     from dawsos_core.orchestration.patterns import PatternSpec
 
@@ -59,6 +61,43 @@ def get_export_service() -> ExportService:
     return ExportService(get_database(), settings, store, key=lambda: signing_key(settings))
 
 
+@lru_cache(maxsize=4)
+def get_telemetry(service: str) -> Telemetry:
+    """The function's telemetry; Sentry is initialised here, once, when SENTRY_DSN is set."""
+    from dawsos_core.observability.logs import service_logger
+    from dawsos_core.observability.metrics import MetricsRecorder
+    from dawsos_core.observability.sentry import init_sentry
+    from dawsos_core.observability.telemetry import Telemetry, current_user
+    from dawsos_core.observability.tracing import Spans, otlp_tracer
+
+    settings = get_settings()
+    otel, provider = (None, None)
+    if settings.otel_exporter_otlp_endpoint:
+        otel, provider = otlp_tracer(settings.otel_exporter_otlp_endpoint, service)
+    if settings.sentry_dsn is not None and settings.sentry_dsn.get_secret_value():
+        if settings.sentry_user_salt is None:
+            raise ConfigurationError("SENTRY_USER_SALT is required with SENTRY_DSN")
+        init_sentry(
+            settings.sentry_dsn.get_secret_value(),
+            salt=settings.sentry_user_salt.get_secret_value(),
+            environment=settings.environment.value,
+            service=service,
+            current_user=current_user,
+        )
+    return Telemetry(
+        service=service,
+        logger=service_logger(service, settings.log_format),
+        metrics=MetricsRecorder(service, enabled=not settings.powertools_metrics_disabled),
+        spans=Spans(
+            service,
+            xray=settings.aws_lambda_function_name is not None
+            and not settings.powertools_trace_disabled,
+            otel=otel,
+        ),
+        otel_provider=provider,
+    )
+
+
 def reset() -> None:
     """Forget settings and close the connection (tests, and SnapStart's before-snapshot hook)."""
     if get_database.cache_info().currsize:
@@ -67,4 +106,5 @@ def reset() -> None:
     get_settings.cache_clear()
     get_orchestrator.cache_clear()
     get_export_service.cache_clear()
+    get_telemetry.cache_clear()
     forget_secret_clients()

@@ -69,6 +69,21 @@ class Settings(BaseSettings):
     watermark_key_secret_arn: str | None = Field(
         default=None, description="Secrets Manager secret holding the watermark HMAC key."
     )
+    log_format: Literal["json", "console"] = Field(
+        default="json", description="json in Lambda; console for readable local logs."
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP collector; OpenTelemetry spans are off without it."
+    )
+    sentry_dsn: SecretStr | None = Field(default=None, description="Sentry is off without it.")
+    sentry_user_salt: SecretStr | None = Field(
+        default=None, description="Salt of the user-id hashes sent to Sentry (required with it)."
+    )
+    powertools_metrics_disabled: bool = Field(default=False, description="Powertools' own switch.")
+    powertools_trace_disabled: bool = Field(default=False, description="Powertools' own switch.")
+    aws_lambda_function_name: str | None = Field(
+        default=None, description="Set by Lambda; X-Ray subsegments are made only there."
+    )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     ledger_repo: Path | None = Field(
         default=None, description="Git repository of the ledger (reconciliation reads it)."
