@@ -1,14 +1,13 @@
 """Execute Lambda: pack health, the OpenAPI document and the executor API.
 
-No Powertools Tracer here: it imports the X-Ray SDK and botocore (about half a second) at
-init. Lambda's active tracing still records this function's segment.
+The X-Ray SDK is not imported at init (about half a second): the telemetry creates its
+Tracer on the first traced span, and SnapStart's before-snapshot hook does that ahead.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -16,10 +15,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from dawsos_core.api import execute, health
 from dawsos_core.api.errors import register_error_handlers
 from dawsos_core.api.openapi import openapi_json
+from dawsos_core.observability.logs import service_logger
+from dawsos_core.observability.telemetry import http_operation
+from dawsos_core.resources import get_settings, get_telemetry
 from dawsos_core.snapstart import register_hooks
 
-logger = Logger(service="execute")
-metrics = Metrics(namespace="DawsOS", service="execute")
+SERVICE = "execute"
+logger = service_logger(SERVICE, get_settings().log_format)
 
 register_hooks()  # SnapStart: close the connection before the snapshot, reopen after restore
 
@@ -38,7 +40,11 @@ def get_openapi() -> Response[str]:
     return Response(200, content_types.APPLICATION_JSON, openapi_document())
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
+)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    with get_telemetry(SERVICE).invocation(http_operation(event)) as invocation:
+        response: dict[str, Any] = app.resolve(event, context)
+        invocation.status = response["statusCode"]
+    return response

@@ -157,6 +157,7 @@ class FakeProvider:
     url: str = ""
     routes: dict[str, list[tuple[int, bytes, float]]] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
+    posted: list[tuple[str, bytes]] = field(default_factory=list)
 
     def serve(self, path: str, *responses: tuple[int, bytes, float]) -> None:
         self.routes[path] = list(responses)
@@ -181,6 +182,11 @@ def fake_provider() -> Iterator[FakeProvider]:
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout test)
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            fake.posted.append((urlsplit(self.path).path, body))
+            self.do_GET()
 
         def log_message(self, format: str, *args: object) -> None:
             return

@@ -19,6 +19,7 @@ from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.executions import insert_execution
 from dawsos_core.db.repositories.packs import PackRecord, pack_by_id
 from dawsos_core.errors import NotFound, PackNotReady, ViewBlocked
+from dawsos_core.observability.telemetry import annotate
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec
 from dawsos_core.portfolios import get_portfolio
@@ -114,6 +115,7 @@ def execute_pattern(
     request_id: str,
     trace_id: str,
 ) -> ExecutionOutcome:
+    annotate(pattern_id=pattern.id)
     portfolio_id = values.get("portfolio_id")
     if portfolio_id is not None:
         with db.session() as conn:
@@ -137,6 +139,11 @@ def execute_pattern(
         base_currency=pack.base_currency,
         environment=settings.environment.value,
         pack_is_fresh=pack.is_fresh and pack.superseded_by is None and age == 0,
+        pack_age_days=age,
+    )
+    annotate(
+        pricing_pack_id=pack.id,
+        ledger_commit_hash=pack.ledger_commit_hash,
         pack_age_days=age,
     )
     run = orchestrator.run(pattern, values, ctx)

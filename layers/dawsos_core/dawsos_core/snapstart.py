@@ -23,6 +23,7 @@ def before_snapshot() -> None:
     resources.get_settings()
     resources.get_library()
     resources.get_orchestrator()
+    resources.get_telemetry("execute").spans.warm()  # the X-Ray SDK, when tracing
     resources.get_database().close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from dawsos_core.errors import Unauthorized
+from dawsos_core.observability.telemetry import identify
 
 
 def caller_sub(event: APIGatewayProxyEventV2) -> str:
@@ -14,4 +15,5 @@ def caller_sub(event: APIGatewayProxyEventV2) -> str:
     sub = (claims or {}).get("sub")
     if not sub:
         raise Unauthorized("the request carries no verified subject")
+    identify(str(sub))
     return str(sub)

@@ -38,6 +38,8 @@ from dawsos_core.exports.document import build_document, issued_at_text
 from dawsos_core.exports.render import CONTENT_TYPES, render
 from dawsos_core.exports.storage import ExportStore
 from dawsos_core.exports.watermark import Watermark, embedded_signature, user_hash
+from dawsos_core.observability.metrics import EXPORTS_BLOCKED
+from dawsos_core.observability.telemetry import annotate, count
 from dawsos_core.pricing.credentials import provider_key
 from dawsos_core.rights.registry import load_registry
 from dawsos_core.settings import Settings
@@ -150,12 +152,14 @@ class ExportService:
                     self.store.delete(key)
             raise
         if record is None:
+            count(EXPORTS_BLOCKED, environment=environment.value)
             raise ExportBlocked(
                 f"export refused in {environment.value}: the licence of "
                 f"{', '.join(blocked)} forbids exporting this answer (it may still be viewed)",
                 sources=blocked,
                 violation_id=str(violation),
             )
+        annotate(export_id=str(record.id), export_format=export_format)
         return self._link(record, replayed=False)
 
     def _write(

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from dawsos_core.context import RequestCtx
+from dawsos_core.observability.telemetry import span
 from dawsos_core.orchestration.graph import levels
 from dawsos_core.orchestration.patterns import PatternSpec, StepSpec, resolve
 from dawsos_core.orchestration.runtime import AgentRuntime, CapabilityResult
@@ -39,6 +41,14 @@ class PatternOrchestrator:
     def __init__(self, runtime: AgentRuntime, *, max_parallel: int = 4) -> None:
         self._runtime = runtime
         self._max_parallel = max_parallel
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        """One pool for the life of the orchestrator: starting threads per request costs
+        more than the steps it parallelises. Threads start on the first parallel level."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._max_parallel, thread_name_prefix="step")
+        return self._pool
 
     def _run_step(
         self, step: StepSpec, level: int, ctx: RequestCtx, scope: dict[str, Any]
@@ -48,7 +58,8 @@ class PatternOrchestrator:
         result: CapabilityResult | None = None
         error: BaseException | None = None
         try:
-            result = self._runtime.call(step.capability, ctx, resolve(step.args, scope))
+            with span(f"step {step.output}", step=step.output, capability=step.capability):
+                result = self._runtime.call(step.capability, ctx, resolve(step.args, scope))
         except Exception as exc:  # re-raised by run() once the trace entry is recorded
             error = exc
         entry = TraceEntry(
@@ -71,10 +82,14 @@ class PatternOrchestrator:
                 self._runtime.capability(s.capability).thread_safe for s in group
             )
             if parallel:
-                with ThreadPoolExecutor(max_workers=min(self._max_parallel, len(group))) as pool:
-                    finished = list(
-                        pool.map(lambda s, n=number: self._run_step(s, n, ctx, scope), group)
-                    )
+                # Each step runs in a copy of this context: its spans nest under the
+                # request's, and the invocation under way is the same.
+                pool = self._executor()
+                futures = [
+                    pool.submit(copy_context().run, self._run_step, s, number, ctx, scope)
+                    for s in group
+                ]
+                finished = [f.result() for f in futures]
             else:
                 finished = [self._run_step(s, number, ctx, scope) for s in group]
             for step, result, entry, error in finished:

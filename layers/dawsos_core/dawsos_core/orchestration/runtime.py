@@ -10,6 +10,8 @@ from typing import Any, Protocol
 
 from dawsos_core.context import RequestCtx
 from dawsos_core.errors import DawsosError, ServiceUnavailable
+from dawsos_core.observability.metrics import AGENT_INVOCATIONS, CIRCUIT_BREAKER_OPENS
+from dawsos_core.observability.telemetry import count, span
 from dawsos_core.orchestration.breaker import CircuitBreaker
 
 
@@ -86,20 +88,32 @@ class AgentRuntime:
         capability = self.capability(name)
         breaker = self._breakers[name]
         if not breaker.allow():
+            count(AGENT_INVOCATIONS, capability=name, outcome="rejected")
             raise CapabilityUnavailable(
                 f"capability {name} is unavailable (circuit open)",
                 retry_after_seconds=breaker.retry_after(),
             )
-        try:
-            result = capability.handler(ctx, args)
-        except DawsosError as exc:
-            if exc.status >= 500:  # the caller's own mistakes do not open the breaker
-                breaker.failure()
-            else:
-                breaker.success()
-            raise
-        except Exception:
-            breaker.failure()
-            raise
+        # X-Ray has the step's subsegment (annotated with the capability); OpenTelemetry
+        # has a span for each.
+        with span(f"capability {name}", xray=False, capability=name, agent=capability.agent):
+            try:
+                result = capability.handler(ctx, args)
+            except DawsosError as exc:
+                if exc.status >= 500:  # the caller's own mistakes do not open the breaker
+                    self._failed(name, breaker)
+                else:
+                    breaker.success()
+                    count(AGENT_INVOCATIONS, capability=name, outcome="refused")
+                raise
+            except Exception:
+                self._failed(name, breaker)
+                raise
         breaker.success()
+        count(AGENT_INVOCATIONS, capability=name, outcome="ok")
         return result
+
+    @staticmethod
+    def _failed(name: str, breaker: CircuitBreaker) -> None:
+        count(AGENT_INVOCATIONS, capability=name, outcome="error")
+        if breaker.failure():
+            count(CIRCUIT_BREAKER_OPENS, capability=name)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import migrate
 from dawsos_core.errors import DawsosError, PackFailed
+from dawsos_core.observability.metrics import (
+    PACK_AGE_DAYS,
+    PACK_BUILD_DURATION,
+    PACK_FRESH,
+    RECONCILIATION_BPS,
+)
+from dawsos_core.observability.telemetry import annotate, count, span
 from dawsos_core.pricing.calendar import london_today
+from dawsos_core.pricing.health import expected_pack_state
 from dawsos_core.pricing.jobs import PackJob
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.policies import get_policy
@@ -39,20 +48,45 @@ def store_macro(db: Database, settings: Settings, on: dt.date) -> dict[str, Any]
         return {"error": exc.message}
 
 
+def report_freshness(db: Database, settings: Settings, policy: str) -> dict[str, Any]:
+    """The expected pack's freshness as metrics (PackFresh 0/1, PackAgeDays of the last fresh
+    pack): after every build, and at 18:00 London, when a 0 raises the not-fresh alarm."""
+    state = expected_pack_state(db, policy, settings.now())
+    age = None if state.last_fresh is None else (state.expected_date - state.last_fresh.date).days
+    count(PACK_FRESH, 1 if state.is_fresh else 0, policy=policy)
+    if age is not None:
+        count(PACK_AGE_DAYS, age, policy=policy)
+    return {
+        "expected_date": state.expected_date.isoformat(),
+        "fresh": state.is_fresh,
+        "last_fresh_age_days": age,
+    }
+
+
 def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
     applied = migrate(db)
     if job.action == "migrate":
         return {"action": "migrate", "applied": [m.label for m in applied]}
     policy = get_policy(job.policy or settings.pricing_policy)
-    outcome = build_pack(
-        db,
-        job.pack_date(),
-        policy.name,
-        fx=fx_provider(policy, settings),
-        ledger_repo=settings.ledger_repo,
-        prices=price_source(settings),
-        today=london_today(settings.now()),
-    )
+    if job.action == "check_freshness":
+        return {"action": "check_freshness", "policy": policy.name,
+                **report_freshness(db, settings, policy.name)}  # fmt: skip
+    started = time.perf_counter()
+    with span("pack_build", policy=policy.name, date=job.pack_date().isoformat()):
+        outcome = build_pack(
+            db,
+            job.pack_date(),
+            policy.name,
+            fx=fx_provider(policy, settings),
+            ledger_repo=settings.ledger_repo,
+            prices=price_source(settings),
+            today=london_today(settings.now()),
+        )
+    count(PACK_BUILD_DURATION, time.perf_counter() - started, policy=policy.name)
+    annotate(pricing_pack_id=outcome.pack_id, policy=policy.name, pack_status=outcome.status)
+    if outcome.reconciliation_error_bps is not None:
+        count(RECONCILIATION_BPS, float(outcome.reconciliation_error_bps), policy=policy.name)
+    freshness = report_freshness(db, settings, policy.name)
     if outcome.status == "error":
         # Recorded as an error pack already; raising lets the scheduler retry and the DLQ keep it.
         raise PackFailed(f"pack {outcome.pack_id} for {outcome.date} failed: {outcome.error}")
@@ -68,5 +102,6 @@ def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
         if outcome.reconciliation_error_bps is None
         else str(outcome.reconciliation_error_bps),
         "superseded": outcome.superseded,
+        "freshness": freshness,
         "macro": store_macro(db, settings, outcome.date),
     }

@@ -3,7 +3,8 @@
 The EventBridge Scheduler target passes ``{"scheduled_time": "<aws.scheduler.scheduled-time>"}``;
 the pack date is that instant's calendar date in London, where the 16:30 cut is defined.
 An explicit ``{"date", "policy"}`` builds (or rebuilds) one pack; ``{"action": "migrate"}``
-applies database migrations (run once after each deploy).
+applies database migrations (run once after each deploy); ``{"action": "check_freshness"}``
+reports whether the expected pack is fresh (the 18:00 London alarm's input).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ LONDON = ZoneInfo("Europe/London")
 class PackJob(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    action: Literal["build", "migrate"] = "build"
+    action: Literal["build", "migrate", "check_freshness"] = "build"
     date: dt.date | None = None
     policy: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]{1,31}$")
     scheduled_time: dt.datetime | None = None
