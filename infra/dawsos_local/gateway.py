@@ -117,7 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
         elapsed = (time.perf_counter() - started) * 1000
-        log.info("%s %s -> %d (%.1f ms)", self.command, self.path, response.status, elapsed)
+        log.debug("%s %s -> %d (%.1f ms)", self.command, self.path, response.status, elapsed)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 

@@ -119,6 +119,7 @@ class LocalStack:
             "WATERMARK_KEY_SECRET_ARN": self.watermark_secret_arn,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
+            "LOG_FORMAT": "console",
             "LEDGER_REPO": str(self.data_dir.root.resolve() / "ledger"),
             **LOCAL_CREDENTIALS,
             **self.extra_env,

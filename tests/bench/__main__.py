@@ -14,6 +14,7 @@ BENCHES = [
     "bench_analytics",
     "bench_execute",
     "bench_exports",
+    "bench_observability",
 ]
 
 _RUN = (

@@ -49,6 +49,26 @@ def _prepare(db: Database, root: Path) -> None:
         build_pack(db, day, "ECB_CAD", fx=EcbFx(), ledger_repo=repo, today=end)
 
 
+def demo_database(fresh: Any, root: Path, console: Console) -> str:
+    """A fresh database holding the demo's ledger and a year of packs; its URL."""
+    url: str = fresh()
+    db = Database(lambda: url)
+    with console.status("building the demo's ledger and a year of packs..."):
+        _prepare(db, root)
+    db.close()
+    return url
+
+
+def overview_event() -> dict[str, Any]:
+    return http_api_event(
+        "POST",
+        "/v1/execute",
+        body=json.dumps({"pattern_id": "portfolio_overview", "inputs": {"portfolio_id": "demo"}}),
+        claims={"sub": "demo"},
+        headers={"content-type": "application/json"},
+    )
+
+
 def _recorded_statements(handler: Any, event: dict[str, Any]) -> list[tuple[Any, Any]]:
     recorded: list[tuple[Any, Any]] = []
     original = psycopg.Cursor.execute
@@ -83,11 +103,7 @@ def _replay(url: str, statements: list[tuple[Any, Any]]) -> list[float]:
 
 def run(console: Console) -> None:
     with tempfile.TemporaryDirectory() as tmp, bench_server() as fresh:
-        url = fresh()
-        db = Database(lambda: url)
-        with console.status("building the demo's ledger and a year of packs..."):
-            _prepare(db, Path(tmp))
-        db.close()
+        url = demo_database(fresh, Path(tmp), console)
         saved = dict(os.environ)
         os.environ.update(
             DATABASE_URL=url,
@@ -99,16 +115,7 @@ def run(console: Console) -> None:
         resources.reset()
         try:
             handler = load_handler(FUNCTIONS_DIR / "execute" / "app.py")
-            body = json.dumps(
-                {"pattern_id": "portfolio_overview", "inputs": {"portfolio_id": "demo"}}
-            )
-            event = http_api_event(
-                "POST",
-                "/v1/execute",
-                body=body,
-                claims={"sub": "demo"},
-                headers={"content-type": "application/json"},
-            )
+            event = overview_event()
             for _ in range(5):
                 assert handler(event, LambdaContext("execute"))["statusCode"] == 200
             totals, overheads = [], []
