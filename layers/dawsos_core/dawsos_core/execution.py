@@ -33,6 +33,7 @@ from dawsos_core.settings import Settings
 class ExecutionOutcome:
     execution_id: str
     result: dict[str, Any]
+    result_text: str  # the canonical JSON of result, hashed and stored
     result_hash: str
     provenance: dict[str, Any]
     attributions: list[dict[str, str]]
@@ -164,7 +165,7 @@ def execute_pattern(
         "sources": sorted(run.sources),
     }
     execution_id = uuid.uuid4()
-    with db.transaction() as conn:
+    with db.session() as conn:  # one INSERT statement: atomic in autocommit, one round trip
         insert_execution(
             conn,
             execution_id=execution_id,
@@ -183,6 +184,7 @@ def execute_pattern(
     return ExecutionOutcome(
         execution_id=str(execution_id),
         result=run.outputs,
+        result_text=result_text,
         result_hash=result_hash,
         provenance=provenance,
         attributions=[a.as_dict() for a in registry.attributions(run.sources)],

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses, oversized_body
 from dawsos_core.errors import PayloadTooLarge
-from dawsos_core.execution import execute_pattern, resolve_pattern
+from dawsos_core.execution import ExecutionOutcome, execute_pattern, resolve_pattern
 from dawsos_core.resources import get_database, get_library, get_orchestrator, get_settings
 
 router = APIGatewayHttpRouter()
@@ -38,9 +40,15 @@ class ExecuteResponse(BaseModel):
     "/v1/execute",
     summary="Run a pattern",
     tags=["execute"],
-    responses=error_responses(400, 401, 403, 404, 413, 422, 503),
+    responses={
+        200: {
+            "description": "The answer with its provenance, attributions and trace",
+            "content": {"application/json": {"model": ExecuteResponse}},
+        },
+        **error_responses(400, 401, 403, 404, 413, 422, 503),
+    },
 )
-def execute(request: ExecuteRequest) -> ExecuteResponse:
+def execute(request: ExecuteRequest) -> Response[str]:
     event = router.current_event
     sub = caller_sub(event)
     settings = get_settings()
@@ -63,14 +71,23 @@ def execute(request: ExecuteRequest) -> ExecuteResponse:
             request_id=context.request_id,
             trace_id=(event.headers or {}).get("x-amzn-trace-id", context.request_id),
         )
-    return ExecuteResponse(
-        result=outcome.result,
-        provenance=outcome.provenance,
-        attributions=outcome.attributions,
-        trace=outcome.trace,
-        execution_id=outcome.execution_id,
-        result_hash=outcome.result_hash,
+    return Response(200, content_types.APPLICATION_JSON, response_body(outcome))
+
+
+def response_body(outcome: ExecutionOutcome) -> str:
+    """The ExecuteResponse as JSON, embedding the result's canonical text, which is already
+    serialised for its hash: the largest part of the answer is not serialised twice."""
+    rest = json.dumps(
+        {
+            "provenance": outcome.provenance,
+            "attributions": outcome.attributions,
+            "trace": outcome.trace,
+            "execution_id": outcome.execution_id,
+            "result_hash": outcome.result_hash,
+        },
+        separators=(",", ":"),
     )
+    return '{"result":' + outcome.result_text + "," + rest[1:]
 
 
 class PatternSummary(BaseModel):

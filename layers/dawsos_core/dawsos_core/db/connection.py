@@ -132,9 +132,8 @@ class Database:
         finally:
             live = self._conn
             if live is not None and not live.closed and not live.broken:
-                try:
-                    live.execute("RESET ROLE")
-                    live.execute("SELECT set_config('dawsos.user_sub', '', false)")
+                try:  # one round trip: two statements without parameters
+                    live.execute("RESET ROLE; SELECT set_config('dawsos.user_sub', '', false)")
                 except psycopg.OperationalError:
                     self.close()
 
