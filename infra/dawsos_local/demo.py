@@ -128,10 +128,12 @@ def _feed_steps(db: Database, console: Console) -> None:
     end = example_ledger.END
     held = portfolio_positions(db, "demo", end)
     symbols = [p.commodity for p in held.positions if not p.cash]
-    observations, headlines = demo_feeds.seed(db, symbols, end - dt.timedelta(days=365), end)
+    observations, headlines, profiles = demo_feeds.seed(
+        db, symbols, end - dt.timedelta(days=365), end
+    )
     console.print(
-        f"demo feeds (synthetic, labelled demo): {observations} FRED-shaped "
-        f"observations and {headlines} NewsAPI-shaped headlines stored"
+        f"demo feeds (synthetic, labelled demo): {observations} FRED-shaped observations, "
+        f"{headlines} NewsAPI-shaped headlines and {profiles} FMP-shaped profiles stored"
     )
 
 
@@ -213,7 +215,11 @@ def _export_over_http(
 
 def _feeds_over_http(url: str, token: str, console: Console) -> bool:
     ok = True
-    for pattern, inputs in (("macro_overview", {}), ("news_impact", {"portfolio_id": "demo"})):
+    for pattern, inputs in (
+        ("macro_overview", {}),
+        ("news_impact", {"portfolio_id": "demo"}),
+        ("holding_deep_dive", {"portfolio_id": "demo"}),
+    ):
         status, body = http_json(
             f"{url}/v1/execute", token, {"pattern_id": pattern, "inputs": inputs}
         )
@@ -228,6 +234,12 @@ def _feeds_over_http(url: str, token: str, console: Console) -> bool:
                 for s in result["macro"]["series"]
             )
             console.print(f"POST /v1/execute macro_overview -> {status}: {latest}")
+        elif pattern == "holding_deep_dive":
+            profiles = result["fundamentals"]["profiles"]
+            names = ", ".join(f"{p['symbol']} ({p['sector']})" for p in profiles)
+            console.print(
+                escape(f"POST /v1/execute holding_deep_dive -> {status}: profiles {names}")
+            )
         else:
             first = result["headlines"]["headlines"][:1]
             shown = repr(first[0]["title"]) if first else "none"

@@ -1,8 +1,9 @@
-"""Synthetic, clearly labelled macro series and headlines for the demo.
+"""Synthetic, clearly labelled macro series, headlines and company profiles for the demo.
 
 The demo has no network and no provider keys, so it stores data in the providers' shape,
-every row flagged ``demo`` and every headline titled "[demo] ...". Real data comes from
-`dawsos macro fetch` and `dawsos news fetch` (or the pack builder) with keys.
+every row flagged ``demo``, every headline titled and every company named "[demo] ...".
+Real data comes from the providers' ``fetch_and_store`` with keys (the pack builder stores
+FRED series and FMP profiles after each pack).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import random
 from decimal import Decimal
 
 from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.fundamentals import store_profiles
 from dawsos_core.db.repositories.macro_news import store_articles, store_observations
 from dawsos_core.news.newsapi import article_id
 from dawsos_core.pricing.calendar import weekdays
@@ -21,6 +23,7 @@ SERIES = {
     "DEXCAUS": (Decimal("1.3600"), Decimal("0.004")),
     "CPIAUCSL": (Decimal("320.0"), Decimal("0.4")),
 }
+SECTORS = ["Technology", "Health Care", "Financials", "Materials", "Broad market"]
 EVENTS = [
     "beats estimates",
     "fund flows rise",
@@ -31,7 +34,7 @@ EVENTS = [
 ]
 
 
-def seed(db: Database, symbols: list[str], start: dt.date, end: dt.date) -> tuple[int, int]:
+def seed(db: Database, symbols: list[str], start: dt.date, end: dt.date) -> tuple[int, int, int]:
     rng = random.Random(7)  # noqa: S311 (synthetic demo data, not a secret)
     observations = 0
     with db.transaction() as conn:
@@ -62,4 +65,23 @@ def seed(db: Database, symbols: list[str], start: dt.date, end: dt.date) -> tupl
                         }
                     )
         headlines = store_articles(conn, items)
-    return observations, headlines
+        profiles = store_profiles(
+            conn,
+            [
+                {
+                    "symbol": symbol,
+                    "as_of": start,
+                    "provider": "FMP",
+                    "company_name": f"[demo] {symbol} Holdings",
+                    "sector": rng.choice(SECTORS),
+                    "industry": "",
+                    "currency": "USD",
+                    "market_cap": Decimal(rng.randrange(2, 900)) * Decimal("1e9"),
+                    "beta": Decimal(rng.randrange(60, 140)) / 100,
+                    "last_dividend": Decimal(rng.randrange(0, 400)) / 100,
+                    "demo": True,
+                }
+                for symbol in symbols
+            ],
+        )
+    return observations, headlines, profiles

@@ -12,8 +12,11 @@ import pytest
 
 from dawsos_core import resources
 from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.fundamentals import store_profiles
 from dawsos_core.db.repositories.macro_news import store_observations
 from dawsos_core.errors import ProviderError
+from dawsos_core.fundamentals.fmp import FmpFundamentals
+from dawsos_core.fundamentals.fmp import fetch_and_store as fetch_profiles
 from dawsos_core.macro.fred import FredClient
 from dawsos_core.macro.fred import fetch_and_store as store_fred
 from dawsos_core.news.newsapi import NewsApiClient
@@ -150,3 +153,58 @@ def test_pack_builder_stores_configured_fred_series(
     again = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
     assert again["status"] == "unchanged"
     assert "503" in again["macro"]["error"]  # reported, and the pack stays fresh
+
+
+PROFILE = (FIXTURES / "fmp" / "profile_ACME.json").read_bytes()
+
+
+def test_fmp_profiles_are_read_as_of_the_pack_date(
+    executing: Callable[..., ApiResponse], db: Database, fake_provider: FakeProvider
+) -> None:
+    fake_provider.serve("/api/v3/profile/ACME", (200, PROFILE, 0.0))
+    client = FmpFundamentals(http(), "k", base_url=f"{fake_provider.url}/api/v3")
+    assert fetch_profiles(db, client, ["ACME"], dt.date(2024, 6, 21)) == 1
+    assert fetch_profiles(db, client, ["ACME"], dt.date(2024, 6, 21)) == 0
+    assert "apikey=k" in fake_provider.hits[0]
+    with db.transaction() as conn:  # a profile stored after the pack date must not show
+        store_profiles(
+            conn,
+            [{**client.profiles(["ACME"], dt.date(2024, 7, 1))[0], "company_name": "Later"}],
+        )
+
+    response = executing("holding_deep_dive", {"portfolio_id": "p", "lookback_days": 5})
+
+    assert response.status == HTTPStatus.OK, response.body
+    fundamentals = response.body["result"]["fundamentals"]
+    assert fundamentals["missing"] == []
+    (profile,) = fundamentals["profiles"]
+    assert (profile["company_name"], profile["as_of"], profile["market_cap"]) == (
+        "Acme Corporation",
+        "2024-06-21",
+        "48210000000",
+    )
+    assert "FMP" in [a["source"] for a in response.body["attributions"]]
+
+
+def test_fmp_profiles_name_a_malformed_field(fake_provider: FakeProvider) -> None:
+    fake_provider.serve("/api/v3/profile/ACME", (200, b'[{"symbol": "ACME", "beta": "x"}]', 0.0))
+    client = FmpFundamentals(http(), "k", base_url=f"{fake_provider.url}/api/v3")
+
+    with pytest.raises(ProviderError, match=r"profile\[0\]\.beta"):
+        client.profiles(["ACME"], FRI)
+    with pytest.raises(ProviderError, match="FMP_API_KEY"):
+        FmpFundamentals(http(), None)
+
+
+def test_holdings_without_a_profile_are_listed_as_missing(
+    executing: Callable[..., ApiResponse],
+) -> None:
+    response = executing("holding_deep_dive", {"portfolio_id": "p", "lookback_days": 5})
+
+    assert response.status == HTTPStatus.OK, response.body
+    assert response.body["result"]["fundamentals"] == {
+        "symbols": ["ACME"],
+        "profiles": [],
+        "missing": ["ACME"],
+    }
+    assert "FMP" not in [a["source"] for a in response.body["attributions"]]

@@ -1,4 +1,5 @@
-"""data_harvester: news headlines for the commodities a portfolio holds at the pack date."""
+"""data_harvester: news headlines (NewsAPI) and company profiles (FMP) for the commodities a
+portfolio holds at the pack date."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Any
 
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.fundamentals import profiles_as_of
 from dawsos_core.db.repositories.macro_news import articles
+from dawsos_core.fundamentals.fmp import SOURCE as FMP
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.news.newsapi import SOURCE as NEWSAPI
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
+
+DECIMALS = ("market_cap", "beta", "last_dividend")
 
 
 class DataHarvester:
@@ -21,9 +26,12 @@ class DataHarvester:
         self._db = db
 
     def capabilities(self) -> list[Capability]:
-        return [Capability("news.headlines", self.name, self.headlines)]
+        return [
+            Capability("news.headlines", self.name, self.headlines),
+            Capability("fundamentals.profiles", self.name, self.profiles),
+        ]
 
-    def headlines(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def _held(self, ctx: RequestCtx, args: Mapping[str, Any]) -> list[str]:
         held = portfolio_positions(
             self._db,
             str(args["portfolio_id"]),
@@ -31,7 +39,34 @@ class DataHarvester:
             owner_sub=ctx.user_sub,
             commit_hash=ctx.ledger_commit_hash,
         )
-        symbols = [p.commodity for p in held.positions if not p.cash]
+        return [p.commodity for p in held.positions if not p.cash]
+
+    def profiles(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+        """The latest stored profile of each held commodity on or before the pack date;
+        commodities without one are listed in ``missing``."""
+        symbols = self._held(ctx, args)
+        with self._db.session() as conn:
+            rows = profiles_as_of(conn, symbols, ctx.as_of)
+        found = {r["symbol"] for r in rows}
+        items = [
+            {
+                **r,
+                "as_of": r["as_of"].isoformat(),
+                **{k: None if r[k] is None else str(r[k]) for k in DECIMALS},
+            }
+            for r in rows
+        ]
+        return CapabilityResult(
+            {
+                "symbols": symbols,
+                "profiles": items,
+                "missing": [s for s in symbols if s not in found],
+            },
+            frozenset({FMP}) if items else frozenset(),
+        )
+
+    def headlines(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+        symbols = self._held(ctx, args)
         end = dt.datetime.combine(ctx.as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
         start = end - dt.timedelta(days=int(args.get("days") or 7))
         with self._db.session() as conn:

@@ -8,6 +8,7 @@ from typing import Any
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import migrate
+from dawsos_core.db.repositories.packs import pack_commodities
 from dawsos_core.errors import DawsosError, PackFailed
 from dawsos_core.observability.metrics import (
     PACK_AGE_DAYS,
@@ -44,6 +45,33 @@ def store_macro(db: Database, settings: Settings, on: dt.date) -> dict[str, Any]
             base_url=settings.fred_url,
         )
         return {"stored": fetch_and_store(db, client, series, on - dt.timedelta(days=10), on)}
+    except DawsosError as exc:
+        return {"error": exc.message}
+
+
+def store_fundamentals(
+    db: Database, settings: Settings, pack_id: str, on: dt.date
+) -> dict[str, Any]:
+    """FMP profiles of the pack's priced commodities, when an FMP key is configured. Like
+    macro data, a provider failure is reported and never fails the pack."""
+    from dawsos_core.fundamentals.fmp import FmpFundamentals, fetch_and_store
+    from dawsos_core.pricing.credentials import provider_key
+    from dawsos_core.pricing.http import HttpClient
+
+    try:
+        key = provider_key(settings.fmp_api_key, settings.fmp_api_key_secret_arn)
+        if not key:
+            return {"skipped": "no FMP key configured"}
+        with db.session() as conn:
+            symbols = pack_commodities(conn, pack_id)
+        client = FmpFundamentals(
+            HttpClient(
+                timeout_seconds=settings.provider_timeout_seconds, retries=settings.provider_retries
+            ),
+            key,
+            base_url=settings.fmp_url,
+        )
+        return {"stored": fetch_and_store(db, client, symbols, on)}
     except DawsosError as exc:
         return {"error": exc.message}
 
@@ -104,4 +132,7 @@ def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
         "superseded": outcome.superseded,
         "freshness": freshness,
         "macro": store_macro(db, settings, outcome.date),
+        "fundamentals": {"skipped": "no pack"}
+        if outcome.pack_id is None
+        else store_fundamentals(db, settings, outcome.pack_id, outcome.date),
     }

@@ -180,6 +180,14 @@ def pack_fx_rates(conn: Connection, pack_id: str) -> list[FxRow]:
     ]
 
 
+def pack_commodities(conn: Connection, pack_id: str) -> list[str]:
+    """The commodities a pack prices (currencies are in its FX rates instead)."""
+    rows = conn.execute(
+        "SELECT commodity FROM pack_prices WHERE pack_id = %s ORDER BY commodity", (pack_id,)
+    ).fetchall()
+    return [r["commodity"] for r in rows]
+
+
 def pack_sources(conn: Connection, pack_id: str) -> set[str]:
     rows = conn.execute(
         "SELECT source FROM pack_prices WHERE pack_id = %s"

@@ -1,0 +1,1 @@
+"""Company fundamentals of held commodities (Financial Modeling Prep)."""
