@@ -4,7 +4,6 @@ with the conventions and provenance they were computed under."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,7 +20,7 @@ from dawsos_core.analytics.returns import (
 from dawsos_core.analytics.risk import max_drawdown, sharpe, sortino, volatility
 from dawsos_core.analytics.series import load_series, window_start
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.valuations import HoldingPoint, holding_window, window_provenance
+from dawsos_core.db.repositories.valuations import HoldingSeries, holding_window, window_provenance
 from dawsos_core.errors import BadRequest
 from dawsos_core.portfolios import get_portfolio
 
@@ -76,30 +75,34 @@ class Performance(BaseModel):
 
 
 def _attribution(
-    points: list[HoldingPoint], dates: list[dt.date]
+    holdings: list[HoldingSeries], dates: list[dt.date], first: dt.date
 ) -> tuple[AttributionResult, list[str]]:
-    by_day: dict[dt.date, dict[str, HoldingPoint]] = defaultdict(dict)
-    for p in points:
-        by_day[p.date][p.commodity] = p
-    commodities = sorted({p.commodity for p in points})
-    index = {c: i for i, c in enumerate(commodities)}
-    days = len(dates) - 1
-    weights = np.zeros((days, len(commodities)))
-    local = np.zeros_like(weights)
-    fx = np.zeros_like(weights)
-    exits: list[str] = []
-    for t in range(days):
-        before, after = by_day[dates[t]], by_day[dates[t + 1]]
-        total = sum(float(h.value_base) for h in before.values())
-        for c, h in before.items():
-            i = index[c]
-            weights[t, i] = float(h.value_base) / total if total else 0.0
-            end = after.get(c)
-            if end is None:
-                exits.append(f"{dates[t + 1]} {c}")
-                continue
-            local[t, i] = float(end.price) / float(h.price) - 1.0
-            fx[t, i] = float(end.fx_rate) / float(h.fx_rate) - 1.0
+    """Daily start-of-day weights and local and FX returns of each holding, as matrices
+    (day x holding; NaN where a holding has no valuation that day), then Carino-linked."""
+    commodities = [h.commodity for h in holdings]
+    span = max([(dates[-1] - first).days if dates else 0, *(max(h.days) for h in holdings)])
+    row_of = np.full(span + 1, -1, dtype=np.int64)
+    for row, day in enumerate(dates):
+        row_of[(day - first).days] = row
+    shape = (len(dates), len(commodities))
+    value, price, rate = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+    for i, h in enumerate(holdings):
+        rows = row_of[np.asarray(h.days, dtype=np.int64)]
+        kept = rows >= 0
+        value[rows[kept], i] = np.asarray(h.value_base)[kept]
+        price[rows[kept], i] = np.asarray(h.price)[kept]
+        rate[rows[kept], i] = np.asarray(h.fx_rate)[kept]
+    held, held_next = ~np.isnan(value[:-1]), ~np.isnan(value[1:])
+    totals = np.nansum(value[:-1], axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = np.where(held & (totals != 0), value[:-1] / totals, 0.0)
+        both = held & held_next
+        local = np.where(both, price[1:] / price[:-1] - 1.0, 0.0)
+        fx = np.where(both, rate[1:] / rate[:-1] - 1.0, 0.0)
+    exits = [
+        f"{dates[t + 1]} {commodities[i]}"
+        for t, i in zip(*np.nonzero(held & ~held_next), strict=True)
+    ]
     a = currency_attribution(commodities, weights, local, fx)
     result = AttributionResult(
         local=a.local, fx=a.fx, interaction=a.interaction, total=a.total, by_holding=a.by_holding
@@ -148,10 +151,10 @@ def performance(
         series = load_series(db, portfolio.id, policy, start, end)
     first = window_start(start)
     with db.session() as conn:
-        points = holding_window(conn, portfolio.id, policy, first, end)
+        holdings = holding_window(conn, portfolio.id, policy, first, end)
         provenance = window_provenance(conn, portfolio.id, policy, first, end)
     metrics, zero_days = metrics_of(series, first, end, annual_risk_free)
-    attribution, exits = _attribution(points, series.dates)
+    attribution, exits = _attribution(holdings, series.dates, first)
     return Performance(
         portfolio_id=portfolio.id,
         start=first,
