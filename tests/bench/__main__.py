@@ -13,6 +13,7 @@ BENCHES = [
     "bench_packs",
     "bench_analytics",
     "bench_execute",
+    "bench_execute_500",
     "bench_exports",
     "bench_observability",
 ]
