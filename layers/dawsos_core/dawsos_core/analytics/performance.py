@@ -80,18 +80,18 @@ def _attribution(
     """Daily start-of-day weights and local and FX returns of each holding, as matrices
     (day x holding; NaN where a holding has no valuation that day), then Carino-linked."""
     commodities = [h.commodity for h in holdings]
-    span = max([(dates[-1] - first).days if dates else 0, *(max(h.days) for h in holdings)])
+    span = max([(dates[-1] - first).days if dates else 0, *(int(h.days.max()) for h in holdings)])
     row_of = np.full(span + 1, -1, dtype=np.int64)
     for row, day in enumerate(dates):
         row_of[(day - first).days] = row
     shape = (len(dates), len(commodities))
     value, price, rate = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
     for i, h in enumerate(holdings):
-        rows = row_of[np.asarray(h.days, dtype=np.int64)]
+        rows = row_of[h.days]
         kept = rows >= 0
-        value[rows[kept], i] = np.asarray(h.value_base)[kept]
-        price[rows[kept], i] = np.asarray(h.price)[kept]
-        rate[rows[kept], i] = np.asarray(h.fx_rate)[kept]
+        value[rows[kept], i] = h.value_base[kept]
+        price[rows[kept], i] = h.price[kept]
+        rate[rows[kept], i] = h.fx_rate[kept]
     held, held_next = ~np.isnan(value[:-1]), ~np.isnan(value[1:])
     totals = np.nansum(value[:-1], axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
