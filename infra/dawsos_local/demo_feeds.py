@@ -3,7 +3,7 @@
 The demo has no network and no provider keys, so it stores data in the providers' shape,
 every row flagged ``demo``, every headline titled and every company named "[demo] ...".
 Real data comes from the providers' ``fetch_and_store`` with keys (the pack builder stores
-FRED series and FMP profiles after each pack).
+FRED series, FMP profiles and NewsAPI headlines after each pack).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from tests.integration.conftest import FIXTURES, FRI, FakeProvider, LedgerRepo, 
 
 FRED = (FIXTURES / "fred" / "DGS10_2024-06-18_2024-06-28.json").read_bytes()
 NEWS = (FIXTURES / "newsapi" / "ACME_2024-06-21_2024-06-28.json").read_bytes()
+PROFILE = (FIXTURES / "fmp" / "profile_ACME.json").read_bytes()
 
 
 def http() -> HttpClient:
@@ -125,24 +126,36 @@ def test_news_impact_lists_headlines_of_held_commodities(
     assert "NewsAPI" in [a["source"] for a in response.body["attributions"]]
 
 
+@pytest.fixture
+def builder(
+    setup: tuple[Database, LedgerRepo], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[dict[str, str]], Database]:
+    """The pack builder's environment as of Friday 2024-06-28 18:00, plus ``extra``."""
+    db, repo = setup
+
+    def configure(extra: dict[str, str]) -> Database:
+        for name, value in {
+            "DATABASE_URL": database_url,
+            "LEDGER_REPO": str(repo.path),
+            "DAWSOS_NOW": "2024-06-28T18:00:00Z",
+            **extra,
+        }.items():
+            monkeypatch.setenv(name, value)
+        resources.reset()
+        return db
+
+    return configure
+
+
 def test_pack_builder_stores_configured_fred_series(
-    setup: tuple[Database, LedgerRepo],
+    builder: Callable[[dict[str, str]], Database],
     fake_provider: FakeProvider,
-    database_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    db, repo = setup
     fake_provider.serve("/fred/series/observations", (200, FRED, 0.0))
-    for name, value in {
-        "DATABASE_URL": database_url,
-        "LEDGER_REPO": str(repo.path),
-        "DAWSOS_NOW": "2024-06-28T18:00:00Z",
-        "MACRO_SERIES": "DGS10",
-        "FRED_API_KEY": "k",
-        "FRED_URL": f"{fake_provider.url}/fred",
-    }.items():
-        monkeypatch.setenv(name, value)
-    resources.reset()
+    db = builder(
+        {"MACRO_SERIES": "DGS10", "FRED_API_KEY": "k", "FRED_URL": f"{fake_provider.url}/fred"}
+    )
 
     result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
 
@@ -153,9 +166,32 @@ def test_pack_builder_stores_configured_fred_series(
     again = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
     assert again["status"] == "unchanged"
     assert "503" in again["macro"]["error"]  # reported, and the pack stays fresh
+    assert again["news"] == {"skipped": "no NewsAPI key configured"}
 
 
-PROFILE = (FIXTURES / "fmp" / "profile_ACME.json").read_bytes()
+def test_pack_builder_stores_profiles_and_headlines_of_the_pack(
+    builder: Callable[[dict[str, str]], Database], fake_provider: FakeProvider
+) -> None:
+    fake_provider.serve("/api/v3/profile/ACME", (200, PROFILE, 0.0))
+    fake_provider.serve("/v2/everything", (200, NEWS, 0.0))
+    db = builder(
+        {
+            "FMP_API_KEY": "k",
+            "FMP_URL": f"{fake_provider.url}/api/v3",
+            "NEWSAPI_API_KEY": "k",
+            "NEWSAPI_URL": f"{fake_provider.url}/v2",
+        }
+    )
+
+    result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
+
+    assert result["status"] == "fresh"
+    assert result["fundamentals"] == {"stored": 1}
+    assert result["news"] == {"stored": 2}
+    assert result["macro"] == {"skipped": "no MACRO_SERIES configured"}
+    news = [h for h in fake_provider.hits if h.startswith("/v2/everything")]
+    assert "q=ACME" in news[0]
+    assert "from=2024-06-21" in news[0]
 
 
 def test_fmp_profiles_are_read_as_of_the_pack_date(

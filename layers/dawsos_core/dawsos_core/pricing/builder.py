@@ -1,15 +1,15 @@
-"""What one pack_builder invocation does: migrate, or build the pack a job names."""
+"""What one pack_builder invocation does: migrate, check freshness, or build the pack a job
+names and then store the provider feeds of its date."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Any
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import migrate
-from dawsos_core.db.repositories.packs import pack_commodities
-from dawsos_core.errors import DawsosError, PackFailed
+from dawsos_core.errors import PackFailed
+from dawsos_core.feeds import store_feeds
 from dawsos_core.observability.metrics import (
     PACK_AGE_DAYS,
     PACK_BUILD_DURATION,
@@ -24,56 +24,6 @@ from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.sources import fx_provider, price_source
 from dawsos_core.settings import Settings
-
-
-def store_macro(db: Database, settings: Settings, on: dt.date) -> dict[str, Any]:
-    """The configured FRED series for the ten days up to the pack date. A provider failure
-    is reported, never fatal: the pack does not depend on macro data."""
-    series = [s.strip() for s in settings.macro_series.split(",") if s.strip()]
-    if not series:
-        return {"skipped": "no MACRO_SERIES configured"}
-    from dawsos_core.macro.fred import FredClient, fetch_and_store
-    from dawsos_core.pricing.credentials import provider_key
-    from dawsos_core.pricing.http import HttpClient
-
-    try:
-        client = FredClient(
-            HttpClient(
-                timeout_seconds=settings.provider_timeout_seconds, retries=settings.provider_retries
-            ),
-            provider_key(settings.fred_api_key, settings.fred_api_key_secret_arn),
-            base_url=settings.fred_url,
-        )
-        return {"stored": fetch_and_store(db, client, series, on - dt.timedelta(days=10), on)}
-    except DawsosError as exc:
-        return {"error": exc.message}
-
-
-def store_fundamentals(
-    db: Database, settings: Settings, pack_id: str, on: dt.date
-) -> dict[str, Any]:
-    """FMP profiles of the pack's priced commodities, when an FMP key is configured. Like
-    macro data, a provider failure is reported and never fails the pack."""
-    from dawsos_core.fundamentals.fmp import FmpFundamentals, fetch_and_store
-    from dawsos_core.pricing.credentials import provider_key
-    from dawsos_core.pricing.http import HttpClient
-
-    try:
-        key = provider_key(settings.fmp_api_key, settings.fmp_api_key_secret_arn)
-        if not key:
-            return {"skipped": "no FMP key configured"}
-        with db.session() as conn:
-            symbols = pack_commodities(conn, pack_id)
-        client = FmpFundamentals(
-            HttpClient(
-                timeout_seconds=settings.provider_timeout_seconds, retries=settings.provider_retries
-            ),
-            key,
-            base_url=settings.fmp_url,
-        )
-        return {"stored": fetch_and_store(db, client, symbols, on)}
-    except DawsosError as exc:
-        return {"error": exc.message}
 
 
 def report_freshness(db: Database, settings: Settings, policy: str) -> dict[str, Any]:
@@ -131,8 +81,5 @@ def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
         else str(outcome.reconciliation_error_bps),
         "superseded": outcome.superseded,
         "freshness": freshness,
-        "macro": store_macro(db, settings, outcome.date),
-        "fundamentals": {"skipped": "no pack"}
-        if outcome.pack_id is None
-        else store_fundamentals(db, settings, outcome.pack_id, outcome.date),
+        **store_feeds(db, settings, outcome.pack_id, outcome.date),
     }

@@ -1,0 +1,85 @@
+"""Provider feeds stored after each pack, for the agents to read as of a pack date: FRED
+series (``MACRO_SERIES``), and FMP company profiles and NewsAPI headlines of the pack's
+priced commodities, each when its key is configured.
+
+A provider failure is reported in the job's result and never fails the pack: answers do
+not depend on these feeds for their figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.packs import pack_commodities
+from dawsos_core.errors import DawsosError
+from dawsos_core.pricing.credentials import provider_key
+from dawsos_core.pricing.http import HttpClient
+from dawsos_core.settings import Settings
+
+NEWS_DAYS = 7
+MACRO_DAYS = 10
+
+
+def _http(settings: Settings) -> HttpClient:
+    return HttpClient(
+        timeout_seconds=settings.provider_timeout_seconds, retries=settings.provider_retries
+    )
+
+
+def _reported(step: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    try:
+        return step()
+    except DawsosError as exc:
+        return {"error": exc.message}
+
+
+def store_macro(db: Database, settings: Settings, on: dt.date) -> dict[str, Any]:
+    series = [s.strip() for s in settings.macro_series.split(",") if s.strip()]
+    if not series:
+        return {"skipped": "no MACRO_SERIES configured"}
+    from dawsos_core.macro.fred import FredClient, fetch_and_store
+
+    key = provider_key(settings.fred_api_key, settings.fred_api_key_secret_arn)
+    client = FredClient(_http(settings), key, base_url=settings.fred_url)
+    return {"stored": fetch_and_store(db, client, series, on - dt.timedelta(days=MACRO_DAYS), on)}
+
+
+def store_fundamentals(
+    db: Database, settings: Settings, symbols: list[str], on: dt.date
+) -> dict[str, Any]:
+    key = provider_key(settings.fmp_api_key, settings.fmp_api_key_secret_arn)
+    if not key:
+        return {"skipped": "no FMP key configured"}
+    from dawsos_core.fundamentals.fmp import FmpFundamentals, fetch_and_store
+
+    client = FmpFundamentals(_http(settings), key, base_url=settings.fmp_url)
+    return {"stored": fetch_and_store(db, client, symbols, on)}
+
+
+def store_news(db: Database, settings: Settings, symbols: list[str], on: dt.date) -> dict[str, Any]:
+    key = provider_key(settings.newsapi_api_key, settings.newsapi_api_key_secret_arn)
+    if not key:
+        return {"skipped": "no NewsAPI key configured"}
+    from dawsos_core.news.newsapi import NewsApiClient, fetch_and_store
+
+    client = NewsApiClient(_http(settings), key, base_url=settings.newsapi_url)
+    start = on - dt.timedelta(days=NEWS_DAYS)
+    return {"stored": fetch_and_store(db, client, symbols, start, on)}
+
+
+def store_feeds(
+    db: Database, settings: Settings, pack_id: str | None, on: dt.date
+) -> dict[str, dict[str, Any]]:
+    """Each feed's outcome: ``stored``, ``skipped`` (not configured) or ``error``."""
+    symbols: list[str] = []
+    if pack_id is not None:
+        with db.session() as conn:
+            symbols = pack_commodities(conn, pack_id)
+    return {
+        "macro": _reported(lambda: store_macro(db, settings, on)),
+        "fundamentals": _reported(lambda: store_fundamentals(db, settings, symbols, on)),
+        "news": _reported(lambda: store_news(db, settings, symbols, on)),
+    }
