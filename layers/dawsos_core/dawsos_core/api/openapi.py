@@ -6,13 +6,17 @@ resolver that includes every router, so one document describes the API the gatew
 
 from __future__ import annotations
 
+from functools import cache
+
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 API_TITLE = "DawsOS"
 API_VERSION = "0.1.0"
 
 
+@cache
 def openapi_json(*, description: str) -> str:
+    """Built once per process: the routes do not change while it runs."""
     # The OpenAPI models take a tenth of a second to import; only this rare route needs them.
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 

@@ -79,6 +79,9 @@ class Spans:
         """``xray=False`` keeps the span out of X-Ray: each subsegment there is sent to the
         daemon on its own, so a step's subsegment carries its capability instead."""
         span = Span()
+        if self.otel is None and not self._xray_enabled:
+            yield span  # no backend: nothing to open on this hot path
+            return
         with ExitStack() as stack:
             try:
                 if self.otel is not None:
