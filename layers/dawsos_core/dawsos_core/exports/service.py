@@ -17,10 +17,9 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass
 
 from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.executions import ExecutionRecord, find_execution
 from dawsos_core.db.repositories.exports import (
-    ExecutionForExport,
     ExportRecord,
-    execution_for_export,
     find_export,
     find_export_by_key,
     insert_export,
@@ -125,7 +124,7 @@ class ExportService:
                             f"{existing.execution_id}); use a new key for another export"
                         )
                     return self._link(existing, replayed=True)
-                execution = execution_for_export(conn, execution_id, user_sub)
+                execution = find_execution(conn, execution_id, user_sub)
                 if execution is None:
                     raise NotFound(f"no execution {execution_id}")
                 sources = execution.provenance.get("sources") or [UNRECORDED_LINEAGE]
@@ -164,7 +163,7 @@ class ExportService:
 
     def _write(
         self,
-        execution: ExecutionForExport,
+        execution: ExecutionRecord,
         user_sub: str,
         export_format: str,
         idempotency_key: str,

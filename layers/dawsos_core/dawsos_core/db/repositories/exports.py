@@ -13,23 +13,6 @@ from dawsos_core.db.connection import Connection
 
 
 @dataclass(frozen=True)
-class ExecutionForExport:
-    """What an export is made from: the stored answer and its provenance."""
-
-    id: uuid.UUID
-    request_id: str
-    pattern_id: str
-    inputs: dict[str, Any]
-    portfolio_id: str | None
-    pricing_pack_id: str | None
-    ledger_commit_hash: str | None
-    provenance: dict[str, Any]
-    result: dict[str, Any] | None
-    result_hash: str | None
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
 class ExportRecord:
     id: uuid.UUID
     user_sub: str
@@ -42,18 +25,6 @@ class ExportRecord:
     watermark: dict[str, Any]
     request_id: str
     created_at: dt.datetime
-
-
-def execution_for_export(
-    conn: Connection, execution_id: uuid.UUID, user_sub: str
-) -> ExecutionForExport | None:
-    row = conn.execute(
-        "SELECT id, request_id, pattern_id, inputs, portfolio_id, pricing_pack_id,"
-        " ledger_commit_hash, provenance, result, result_hash, created_at"
-        " FROM executions WHERE id = %s AND user_sub = %s",
-        (execution_id, user_sub),
-    ).fetchone()
-    return None if row is None else ExecutionForExport(**row)
 
 
 _EXPORT_COLUMNS = (
