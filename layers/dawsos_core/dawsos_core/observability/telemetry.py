@@ -100,10 +100,6 @@ def http_operation(event: dict[str, Any]) -> str:
     return f"{http.get('method', '?')} {event.get('rawPath', '?')}"
 
 
-def current() -> Invocation | None:
-    return _current.get()
-
-
 def current_user() -> str | None:
     invocation = _current.get()
     return None if invocation is None else invocation.user

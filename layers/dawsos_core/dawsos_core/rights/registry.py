@@ -22,7 +22,9 @@ class Rule(BaseModel):
 
     view: bool
     export: bool
-    watermark: bool = Field(description="The licence asks for a visible mark naming it")
+    watermark: bool = Field(
+        description="The licence asks for a visible mark; every export carries one"
+    )
 
 
 class SourceRights(BaseModel):
@@ -75,15 +77,6 @@ class RightsRegistry(BaseModel):
             s
             for s in set(sources)
             if s in self.sources and not self.sources[s].rule(environment).view
-        )
-
-    def watermark_required_by(
-        self, sources: set[str] | frozenset[str] | list[str], environment: Environment
-    ) -> list[str]:
-        return sorted(
-            s
-            for s in set(sources)
-            if s in self.sources and self.sources[s].rule(environment).watermark
         )
 
 
