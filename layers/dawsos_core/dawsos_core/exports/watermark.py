@@ -81,10 +81,13 @@ def _zip_parts(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
         return [(info, archive.read(info)) for info in archive.infolist()]
 
 
+def _with_signature_in(content: bytes, signature: str) -> bytes:
+    """``content`` with every token's signature field set to ``signature``."""
+    return _TOKEN.sub(lambda m: VERSION.encode() + b"." + m[1] + b"." + signature.encode(), content)
+
+
 def _zero(content: bytes) -> bytes:
-    return _TOKEN.sub(
-        lambda m: VERSION.encode() + b"." + m[1] + b"." + PLACEHOLDER.encode(), content
-    )
+    return _with_signature_in(content, PLACEHOLDER)
 
 
 def _signed_bytes(data: bytes) -> bytes:
@@ -109,17 +112,14 @@ def _tokens(data: bytes) -> list[tuple[bytes, bytes]]:
 
 
 def _with_signature(data: bytes, signature: str) -> bytes:
-    def put(content: bytes) -> bytes:
-        return _TOKEN.sub(
-            lambda m: VERSION.encode() + b"." + m[1] + b"." + signature.encode(), content
-        )
-
     if not data.startswith(_ZIP_MAGIC):
-        return put(data)
+        return _with_signature_in(data, signature)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for info, content in _zip_parts(data):
-            archive.writestr(info, put(content), compress_type=info.compress_type)
+            archive.writestr(
+                info, _with_signature_in(content, signature), compress_type=info.compress_type
+            )
     return out.getvalue()
 
 
