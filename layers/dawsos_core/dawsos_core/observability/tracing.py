@@ -56,21 +56,22 @@ class Spans:
         self._xray_tracer: Any = None
         self.otel = otel
 
-    def _xray(self) -> Any:
-        if not self._xray_enabled or not _sampled():
-            return None
+    def _tracer(self) -> Any:
         if self._xray_tracer is None:
             from aws_lambda_powertools import Tracer
 
             self._xray_tracer = Tracer(service=self.service)
         return self._xray_tracer
 
+    def _xray(self) -> Any:
+        if not self._xray_enabled or not _sampled():
+            return None
+        return self._tracer()
+
     def warm(self) -> None:
         """Import the X-Ray SDK now (SnapStart's snapshot), not in the first request."""
-        if self._xray_enabled and self._xray_tracer is None:
-            from aws_lambda_powertools import Tracer
-
-            self._xray_tracer = Tracer(service=self.service)
+        if self._xray_enabled:
+            self._tracer()
 
     @contextmanager
     def span(
