@@ -4,7 +4,7 @@ figure of the answer comes from."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -37,6 +37,7 @@ class RequestCtx:
         }
 
     def as_template_values(self) -> dict[str, Any]:
-        values = asdict(self)
+        """The fields for ``{{ctx.x}}`` templates (a shallow copy: every field is a scalar)."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         values["as_of"] = self.as_of.isoformat()
         return values

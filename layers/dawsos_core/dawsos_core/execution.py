@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.executions import insert_execution
-from dawsos_core.db.repositories.packs import PackRecord, pack_by_id
+from dawsos_core.db.repositories.executions import execution_insert
+from dawsos_core.db.repositories.packs import PackRecord, pack_read, pack_states_read
+from dawsos_core.db.repositories.portfolios import portfolio_read
+from dawsos_core.db.statements import Read
 from dawsos_core.errors import NotFound, PackNotReady, ViewBlocked
 from dawsos_core.observability.telemetry import annotate
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec
-from dawsos_core.portfolios import get_portfolio
 from dawsos_core.pricing.calendar import expected_pack_date
-from dawsos_core.pricing.health import expected_pack_state
+from dawsos_core.pricing.health import pack_state_of
 from dawsos_core.rights.registry import load_registry
 from dawsos_core.settings import Settings
 
@@ -41,24 +44,48 @@ class ExecutionOutcome:
 
 
 def canonical_json(value: Any) -> str:
-    def default(obj: Any) -> Any:
-        if isinstance(obj, dt.date):
-            return obj.isoformat()
-        raise TypeError(f"{type(obj).__name__} is not JSON")
+    """Keys sorted, no whitespace, UTF-8, dates as ISO text, floats in their shortest form
+    that reads back to the same double (orjson: about twenty times the standard library's
+    speed on an answer's series). JSON has no spelling for NaN or infinity and orjson would
+    write null, so a non-finite float is refused instead."""
+    if not _all_finite(value):
+        raise ValueError("the answer holds a non-finite number (NaN or infinity)")
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), default=default, allow_nan=False
-    )
+
+def _all_finite(value: Any) -> bool:
+    kind = type(value)
+    if kind is dict:
+        return all(map(_all_finite, value.values()))
+    if kind is list or kind is tuple:
+        try:  # a series at C speed: a NaN or an infinity makes the sum non-finite
+            if math.isfinite(sum(value)):
+                return True
+        except (TypeError, OverflowError):  # not all numbers, or an int beyond floats
+            pass
+        return all(map(_all_finite, value))
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
+
+
+def _gate_read(settings: Settings, pack_id: str | None, expected: dt.date) -> Read[Any]:
+    if pack_id is not None:
+        return pack_read(pack_id)
+    return pack_states_read(settings.pricing_policy, expected)
 
 
 def _choose_pack(
-    db: Database, settings: Settings, require_fresh: bool, pack_id: str | None
+    settings: Settings,
+    gate: Any,
+    expected: dt.date,
+    require_fresh: bool,
+    pack_id: str | None,
 ) -> tuple[PackRecord, int]:
-    now = settings.now()
-    expected = expected_pack_date(now)
+    """The freshness gate over ``gate``, the value of ``_gate_read``: the pinned pack, the
+    expected date's fresh pack, or (without ``require_fresh``) the last fresh one."""
     if pack_id is not None:
-        with db.session() as conn:
-            pinned = pack_by_id(conn, pack_id)
+        pinned: PackRecord | None = gate
         if pinned is None:
             raise NotFound(f"no pricing pack {pack_id}")
         if not pinned.is_fresh:
@@ -69,7 +96,7 @@ def _choose_pack(
                 retry_after_seconds=settings.retry_after_seconds,
             )
         return pinned, (expected - pinned.date).days
-    state = expected_pack_state(db, settings.pricing_policy, now)
+    state = pack_state_of(expected, gate)
     if state.is_fresh:
         assert state.current is not None
         return state.current, 0
@@ -116,19 +143,80 @@ def execute_pattern(
     request_id: str,
     trace_id: str,
 ) -> ExecutionOutcome:
+    """Under the caller's role: one round trip for the role, the portfolio's ownership and
+    the freshness gate, then the capabilities' own, then one for the execution record and
+    the role's reset."""
     annotate(pattern_id=pattern.id)
     portfolio_id = values.get("portfolio_id")
-    if portfolio_id is not None:
-        with db.session() as conn:
-            get_portfolio(conn, str(portfolio_id), user_sub)  # 404 for another user's
-    pack, age = _choose_pack(db, settings, require_fresh, pack_id)
+    owner = None if portfolio_id is None else portfolio_read(str(portfolio_id), user_sub)
+    expected = expected_pack_date(settings.now())
+    gate = _gate_read(settings, pack_id, expected)
+    with db.tenant(user_sub, gate, *([] if owner is None else [owner])) as tenant:
+        if owner is not None and tenant.result(owner) is None:
+            raise NotFound(f"no portfolio {portfolio_id}")  # another user's too
+        pack, age = _choose_pack(settings, tenant.result(gate), expected, require_fresh, pack_id)
+        ctx = _request_ctx(settings, pack, age, user_sub, request_id, trace_id)
+        run = orchestrator.run(pattern, values, ctx)
+        registry = load_registry()
+        hidden = registry.view_blocked(run.sources, settings.environment)
+        if hidden:
+            raise ViewBlocked(
+                f"the answer uses {', '.join(hidden)}, which may not be shown in "
+                f"{settings.environment.value}",
+                sources=hidden,
+            )
+        result_text = canonical_json(run.outputs)
+        result_hash = hashlib.sha256(result_text.encode()).hexdigest()
+        provenance = {
+            **ctx.provenance(),
+            "pattern_id": pattern.id,
+            "pattern_version": pattern.version,
+            "sources": sorted(run.sources),
+        }
+        execution_id = uuid.uuid4()
+        tenant.close(
+            execution_insert(
+                execution_id=execution_id,
+                request_id=request_id,
+                trace_id=trace_id,
+                user_sub=user_sub,
+                pattern_id=pattern.id,
+                inputs=canonical_json(values),
+                portfolio_id=None if portfolio_id is None else str(portfolio_id),
+                pricing_pack_id=ctx.pricing_pack_id,
+                ledger_commit_hash=ctx.ledger_commit_hash,
+                provenance=canonical_json(provenance),
+                result=result_text,
+                result_hash=result_hash,
+            )
+        )
+    return ExecutionOutcome(
+        execution_id=str(execution_id),
+        result=run.outputs,
+        result_text=result_text,
+        result_hash=result_hash,
+        provenance=provenance,
+        attributions=[a.as_dict() for a in registry.attributions(run.sources)],
+        trace=[t.model_dump() for t in run.trace],
+    )
+
+
+def _request_ctx(
+    settings: Settings,
+    pack: PackRecord,
+    age: int,
+    user_sub: str,
+    request_id: str,
+    trace_id: str,
+) -> RequestCtx:
     if pack.ledger_commit_hash is None or pack.base_currency is None:
         raise PackNotReady(
             f"pricing pack {pack.id} records no ledger commit; rebuild it",
             status="error",
             pack_id=pack.id,
         )
-    ctx = RequestCtx(
+    annotate(pricing_pack_id=pack.id, ledger_commit_hash=pack.ledger_commit_hash, pack_age_days=age)
+    return RequestCtx(
         request_id=request_id,
         trace_id=trace_id,
         user_sub=user_sub,
@@ -141,52 +229,4 @@ def execute_pattern(
         environment=settings.environment.value,
         pack_is_fresh=pack.is_fresh and pack.superseded_by is None and age == 0,
         pack_age_days=age,
-    )
-    annotate(
-        pricing_pack_id=pack.id,
-        ledger_commit_hash=pack.ledger_commit_hash,
-        pack_age_days=age,
-    )
-    run = orchestrator.run(pattern, values, ctx)
-    registry = load_registry()
-    hidden = registry.view_blocked(run.sources, settings.environment)
-    if hidden:
-        raise ViewBlocked(
-            f"the answer uses {', '.join(hidden)}, which may not be shown in "
-            f"{settings.environment.value}",
-            sources=hidden,
-        )
-    result_text = canonical_json(run.outputs)
-    result_hash = hashlib.sha256(result_text.encode()).hexdigest()
-    provenance = {
-        **ctx.provenance(),
-        "pattern_id": pattern.id,
-        "pattern_version": pattern.version,
-        "sources": sorted(run.sources),
-    }
-    execution_id = uuid.uuid4()
-    with db.session() as conn:  # one INSERT statement: atomic in autocommit, one round trip
-        insert_execution(
-            conn,
-            execution_id=execution_id,
-            request_id=request_id,
-            trace_id=trace_id,
-            user_sub=user_sub,
-            pattern_id=pattern.id,
-            inputs=canonical_json(values),
-            portfolio_id=None if portfolio_id is None else str(portfolio_id),
-            pricing_pack_id=pack.id,
-            ledger_commit_hash=pack.ledger_commit_hash,
-            provenance=canonical_json(provenance),
-            result=result_text,
-            result_hash=result_hash,
-        )
-    return ExecutionOutcome(
-        execution_id=str(execution_id),
-        result=run.outputs,
-        result_text=result_text,
-        result_hash=result_hash,
-        provenance=provenance,
-        attributions=[a.as_dict() for a in registry.attributions(run.sources)],
-        trace=[t.model_dump() for t in run.trace],
     )

@@ -61,13 +61,16 @@ def test_portfolio_overview_answers_with_provenance_and_attributions(
     assert metrics["twr_annualized"] is None
     with psycopg.connect(database_url, row_factory=dict_row) as conn:
         stored = conn.execute(
-            "SELECT user_sub, pattern_id, result_hash FROM executions WHERE id = %s",
+            "SELECT user_sub, pattern_id, result_hash,"
+            " encode(sha256(convert_to(result::text, 'UTF8')), 'hex') AS stored_text_hash"
+            " FROM executions WHERE id = %s",
             (body["execution_id"],),
         ).fetchone()
-    assert stored == {
+    assert stored == {  # the stored text is the hashed canonical text, byte for byte
         "user_sub": "alice",
         "pattern_id": "portfolio_overview",
         "result_hash": body["result_hash"],
+        "stored_text_hash": body["result_hash"],
     }
 
 

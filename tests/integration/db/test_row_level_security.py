@@ -8,7 +8,8 @@ import pytest
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.executions import find_execution
-from dawsos_core.db.repositories.portfolios import list_portfolios, portfolio_by_id
+from dawsos_core.db.repositories.portfolios import list_portfolios, portfolio_by_id, portfolio_read
+from dawsos_core.db.statements import Read, Write
 
 
 @pytest.fixture
@@ -67,4 +68,89 @@ def test_the_api_role_cannot_write_another_users_execution(two_owners: Database)
             "INSERT INTO executions (id, request_id, user_sub, pattern_id) VALUES"
             " (gen_random_uuid(), 'r', 'alice', 'x')"
         )
+    db.close()
+
+
+def _role_and_sub(db: Database) -> dict[str, str]:
+    """The connection's role and caller; an unset caller reads as ''."""
+    with db.session() as conn:
+        row = conn.execute(
+            "SELECT current_user AS role,"
+            " coalesce(current_setting('dawsos.user_sub', true), '') AS sub"
+        ).fetchone()
+    assert row is not None
+    return dict(row)
+
+
+def _executions_of(db: Database, user_sub: str) -> int:
+    with db.session() as conn:
+        row = conn.execute(
+            "SELECT count(*) AS n FROM executions WHERE user_sub = %s", (user_sub,)
+        ).fetchone()
+    assert row is not None
+    return int(row["n"])
+
+
+def _insert_for(user_sub: str) -> Write:
+    return Write(
+        "INSERT INTO executions (id, request_id, user_sub, pattern_id)"
+        " VALUES (gen_random_uuid(), 'r', %s, 'x')",
+        (user_sub,),
+    )
+
+
+def test_opening_reads_run_under_the_callers_role(two_owners: Database) -> None:
+    db = two_owners
+    owner_before = _role_and_sub(db)
+    alices, own = portfolio_read("pa", None), portfolio_read("pm", None)  # no owner filter
+
+    with db.tenant("mallory", alices, own) as tenant:
+        assert tenant.result(alices) is None
+        record = tenant.result(own)
+        assert record is not None
+        assert record.id == "pm"
+        assert _role_and_sub(db) == {"role": "dawsos_api", "sub": "mallory"}
+
+    assert _role_and_sub(db) == owner_before
+    db.close()
+
+
+def test_closing_write_commits_and_leaves_the_role_in_one_step(two_owners: Database) -> None:
+    db = two_owners
+    owner_before = _role_and_sub(db)
+
+    with db.tenant("mallory") as tenant:
+        tenant.close(_insert_for("mallory"))
+        assert _role_and_sub(db) == owner_before  # left before the context ends
+
+    assert _executions_of(db, "mallory") == 1
+    db.close()
+
+
+def test_a_refused_closing_write_writes_nothing_and_still_leaves_the_role(
+    two_owners: Database,
+) -> None:
+    db = two_owners
+    owner_before = _role_and_sub(db)
+
+    with (
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+        db.tenant("mallory") as tenant,
+    ):
+        tenant.close(_insert_for("alice"))  # another user's row: the policy refuses it
+
+    assert _role_and_sub(db) == owner_before
+    assert _executions_of(db, "alice") == 1  # the fixture's only
+    db.close()
+
+
+def test_a_failed_opening_read_leaves_no_role(two_owners: Database) -> None:
+    db = two_owners
+    owner_before = _role_and_sub(db)
+    broken = Read("SELECT 1 / 0 AS n", (), lambda rows: rows)
+
+    with pytest.raises(psycopg.errors.DivisionByZero), db.tenant("mallory", broken):
+        pytest.fail("the context must not be entered")
+
+    assert _role_and_sub(db) == owner_before
     db.close()

@@ -57,20 +57,18 @@ def execute(request: ExecuteRequest) -> Response[str]:
         raise PayloadTooLarge(too_large)
     context = event.request_context
     pattern, values = resolve_pattern(get_library(), request.pattern_id, request.inputs)
-    db = get_database()
-    with db.tenant(sub):
-        outcome = execute_pattern(
-            db,
-            settings,
-            get_orchestrator(),
-            pattern,
-            values,
-            require_fresh=request.require_fresh,
-            pack_id=request.pack_id,
-            user_sub=sub,
-            request_id=context.request_id,
-            trace_id=(event.headers or {}).get("x-amzn-trace-id", context.request_id),
-        )
+    outcome = execute_pattern(
+        get_database(),
+        settings,
+        get_orchestrator(),
+        pattern,
+        values,
+        require_fresh=request.require_fresh,
+        pack_id=request.pack_id,
+        user_sub=sub,
+        request_id=context.request_id,
+        trace_id=(event.headers or {}).get("x-amzn-trace-id", context.request_id),
+    )
     return Response(200, content_types.APPLICATION_JSON, response_body(outcome))
 
 

@@ -12,15 +12,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import DictRow, dict_row
 
+from dawsos_core.db.statements import Read, Write
 from dawsos_core.errors import ConfigurationError, DatabaseUnavailable
 from dawsos_core.settings import Settings
 
 Connection = psycopg.Connection[DictRow]
+T = TypeVar("T")
+
+_BECOME_TENANT = (
+    "SELECT set_config('role', 'dawsos_api', false), set_config('dawsos.user_sub', %s, false)"
+)
+_LEAVE_TENANT = "SELECT set_config('role', 'none', false), set_config('dawsos.user_sub', '', false)"
 
 
 class Database:
@@ -117,25 +124,34 @@ class Database:
             yield conn
 
     @contextmanager
-    def tenant(self, user_sub: str) -> Iterator[None]:
+    def tenant(self, user_sub: str, *reads: Read[Any]) -> Iterator[Tenant]:
         """Run as role dawsos_api for ``user_sub``: row-level security admits only that
-        user's rows, whatever a query forgets. Reset afterwards (a broken connection is
-        replaced by a fresh one, which starts without the role)."""
-        with self.session() as conn:
-            conn.execute(
-                "SELECT set_config('role', 'dawsos_api', false),"
-                " set_config('dawsos.user_sub', %s, false)",
-                (user_sub,),
-            )
+        user's rows, whatever a query forgets.
+
+        ``reads`` are sent in the role's round trip (pipeline mode) and run under it; their
+        values are ``Tenant.result``. The role is left at the end, in the round trip of the
+        closing write when there is one (a broken connection is replaced by a fresh one,
+        which starts without the role)."""
+        tenant = Tenant(self)
         try:
-            yield
+            with self.session() as conn:
+                with conn.pipeline():
+                    conn.execute(_BECOME_TENANT, (user_sub,))
+                    cursors = [conn.execute(r.sql, r.params) for r in reads]
+                for read, cursor in zip(reads, cursors, strict=True):
+                    tenant.opened(read, read.parse(cursor.fetchall()))
+            yield tenant
         finally:
-            live = self._conn
-            if live is not None and not live.closed and not live.broken:
-                try:  # one round trip: two statements without parameters
-                    live.execute("RESET ROLE; SELECT set_config('dawsos.user_sub', '', false)")
-                except psycopg.OperationalError:
-                    self.close()
+            if not tenant.left:
+                self._leave_tenant()
+
+    def _leave_tenant(self) -> None:
+        live = self._conn
+        if live is not None and not live.closed and not live.broken:
+            try:
+                live.execute(_LEAVE_TENANT)
+            except psycopg.OperationalError:
+                self.close()
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -143,6 +159,31 @@ class Database:
             # A dead socket may fail on close; there is nothing to release then.
             with suppress(psycopg.Error):
                 conn.close()
+
+
+class Tenant:
+    """A request under the caller's role: the values of its opening reads, and its end."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._values: dict[int, Any] = {}
+        self.left = False
+
+    def opened(self, read: Read[Any], value: Any) -> None:
+        self._values[id(read)] = value
+
+    def result(self, read: Read[T]) -> T:
+        value: T = self._values[id(read)]
+        return value
+
+    def close(self, write: Write) -> None:
+        """Run ``write`` under the role and leave the role in the same round trip. Both are
+        one implicit transaction: the write commits with the reset, or neither happens and
+        the role is left by the context's exit."""
+        with self._db.session() as conn, conn.pipeline():
+            conn.execute(write.sql, write.params)
+            conn.execute(_LEAVE_TENANT)
+        self.left = True
 
 
 def conninfo_source(settings: Settings) -> Callable[[], str]:

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.packs import PackRecord, pack_states
+from dawsos_core.db.repositories.packs import PackRecord, PackStates, pack_states
 from dawsos_core.pricing.calendar import expected_pack_date
 
 PackStatus = Literal["fresh", "warming", "error", "none"]
@@ -77,12 +77,18 @@ def _current(packs: list[PackRecord]) -> PackRecord | None:
     return packs[-1] if packs else None
 
 
+def pack_state_of(expected: dt.date, states: PackStates) -> ExpectedPackState:
+    """The state from ``pack_states_read(policy, expected)``, which the execute path sends
+    with its other opening reads."""
+    packs, last_fresh = states
+    return ExpectedPackState(expected, _current(packs), last_fresh)
+
+
 def expected_pack_state(db: Database, policy: str, now: dt.datetime) -> ExpectedPackState:
-    """One round trip, shared by GET /health/pack and the execute path's freshness gate."""
+    """One round trip, for GET /health/pack and the pack builder."""
     expected = expected_pack_date(now)
     with db.session() as conn:
-        packs, last_fresh = pack_states(conn, policy, expected)
-    return ExpectedPackState(expected, _current(packs), last_fresh)
+        return pack_state_of(expected, pack_states(conn, policy, expected))
 
 
 def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:

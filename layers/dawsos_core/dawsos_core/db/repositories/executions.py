@@ -1,4 +1,4 @@
-"""Reads of the executions audit table, always scoped to the caller."""
+"""SQL of the executions audit table: reads are always scoped to the caller."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dawsos_core.db.connection import Connection
+from dawsos_core.db.statements import Write
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,7 @@ def find_execution(
     return None if row is None else ExecutionRecord(**row)
 
 
-def insert_execution(
-    conn: Connection,
+def execution_insert(
     *,
     execution_id: uuid.UUID,
     request_id: str,
@@ -56,12 +56,14 @@ def insert_execution(
     provenance: str,
     result: str,
     result_hash: str,
-) -> None:
-    """JSON arguments are passed as text and stored as jsonb."""
-    conn.execute(
+) -> Write:
+    """JSON arguments are passed as text. The result is stored as ``json``, which keeps the
+    canonical text byte for byte (its SHA-256 is ``result_hash``) and costs no parse into
+    jsonb's binary form."""
+    return Write(
         "INSERT INTO executions (id, request_id, trace_id, user_sub, pattern_id, inputs,"
         " portfolio_id, pricing_pack_id, ledger_commit_hash, provenance, result, result_hash)"
-        " VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s::jsonb, %s::jsonb, %s)",
+        " VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s::jsonb, %s::json, %s)",
         (
             execution_id,
             request_id,

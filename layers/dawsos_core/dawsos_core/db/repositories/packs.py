@@ -6,7 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from psycopg.rows import DictRow
+
 from dawsos_core.db.connection import Connection
+from dawsos_core.db.statements import Read
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,16 @@ _COLUMNS = (
 )
 
 
+def pack_read(pack_id: str) -> Read[PackRecord | None]:
+    return Read(
+        f"SELECT {_COLUMNS} FROM pricing_packs WHERE id = %s",
+        (pack_id,),
+        lambda rows: PackRecord(**rows[0]) if rows else None,
+    )
+
+
 def pack_by_id(conn: Connection, pack_id: str) -> PackRecord | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM pricing_packs WHERE id = %s", (pack_id,)).fetchone()
-    return None if row is None else PackRecord(**row)
+    return pack_read(pack_id).run(conn)
 
 
 def packs_for(conn: Connection, on: dt.date, policy: str) -> list[PackRecord]:
@@ -197,19 +207,24 @@ def pack_sources(conn: Connection, pack_id: str) -> set[str]:
     return {r["source"] for r in rows}
 
 
-def pack_states(
-    conn: Connection, policy: str, on: dt.date
-) -> tuple[list[PackRecord], PackRecord | None]:
-    """In one round trip: every pack of a date (oldest first) and the last fresh,
+PackStates = tuple[list[PackRecord], PackRecord | None]
+
+
+def pack_states_read(policy: str, on: dt.date) -> Read[PackStates]:
+    """In one statement: every pack of a date (oldest first) and the last fresh,
     unsuperseded pack on or before it."""
-    rows = conn.execute(
+    return Read(
         f"(SELECT 'day' AS kind, {_COLUMNS} FROM pricing_packs WHERE policy = %(p)s"
         "  AND date = %(d)s)"
         f" UNION ALL (SELECT 'last_fresh' AS kind, {_COLUMNS} FROM pricing_packs"
         "  WHERE policy = %(p)s AND date <= %(d)s AND is_fresh AND superseded_by IS NULL"
         "  ORDER BY date DESC LIMIT 1)",
         {"p": policy, "d": on},
-    ).fetchall()
+        _pack_states,
+    )
+
+
+def _pack_states(rows: list[DictRow]) -> PackStates:
     day = sorted(
         (
             PackRecord(**{k: v for k, v in r.items() if k != "kind"})
@@ -224,6 +239,10 @@ def pack_states(
         if r["kind"] == "last_fresh"
     ]
     return day, (last[0] if last else None)
+
+
+def pack_states(conn: Connection, policy: str, on: dt.date) -> PackStates:
+    return pack_states_read(policy, on).run(conn)
 
 
 def failed_pack_reasons(conn: Connection, policy: str, dates: list[dt.date]) -> dict[dt.date, str]:
