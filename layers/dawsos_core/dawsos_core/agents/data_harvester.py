@@ -1,5 +1,5 @@
 """data_harvester: news headlines (NewsAPI) and company profiles (FMP) for the commodities a
-portfolio holds at the pack date."""
+portfolio holds at the pack date, as its pattern's positions step found them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.fundamentals import profiles_as_of
 from dawsos_core.db.repositories.macro_news import articles
 from dawsos_core.fundamentals.fmp import SOURCE as FMP
-from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.news.newsapi import SOURCE as NEWSAPI
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
 
@@ -31,20 +30,22 @@ class DataHarvester:
             Capability("fundamentals.profiles", self.name, self.profiles),
         ]
 
-    def _held(self, ctx: RequestCtx, args: Mapping[str, Any]) -> list[str]:
-        held = portfolio_positions(
-            self._db,
-            str(args["portfolio_id"]),
-            ctx.as_of,
-            owner_sub=ctx.user_sub,
-            commit_hash=ctx.ledger_commit_hash,
-        )
-        return [p.commodity for p in held.positions if not p.cash]
+    @staticmethod
+    def _held(args: Mapping[str, Any]) -> list[str]:
+        """The held commodities, from the answer of a ``ledger.positions`` step passed as
+        ``positions``: the pattern reads the ledger once."""
+        try:
+            return [p["commodity"] for p in args["positions"] if not p["cash"]]
+        except (KeyError, TypeError):
+            raise ValueError(
+                "pass the positions of a ledger.positions step as positions"
+                ' ("{{state.<step>.positions}}")'
+            ) from None
 
     def profiles(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
         """The latest stored profile of each held commodity on or before the pack date;
         commodities without one are listed in ``missing``."""
-        symbols = self._held(ctx, args)
+        symbols = self._held(args)
         with self._db.session() as conn:
             rows = profiles_as_of(conn, symbols, ctx.as_of)
         found = {r["symbol"] for r in rows}
@@ -66,7 +67,7 @@ class DataHarvester:
         )
 
     def headlines(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        symbols = self._held(ctx, args)
+        symbols = self._held(args)
         end = dt.datetime.combine(ctx.as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
         start = end - dt.timedelta(days=int(args.get("days") or 7))
         with self._db.session() as conn:
