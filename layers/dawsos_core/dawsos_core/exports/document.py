@@ -10,6 +10,7 @@ stay strings); only the human formats (PDF, text) round for display.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -186,6 +187,14 @@ def display(value: Cell) -> str:
         return value
     shown = number.quantize(Decimal(1).scaleb(-DISPLAY_PLACES))
     return "0" if shown.is_zero() else format(shown.normalize(), "f")
+
+
+_DECIMAL_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def is_decimal_text(text: str) -> bool:
+    """Text that spells a plain decimal number (amounts are stored as text)."""
+    return _DECIMAL_TEXT.match(text) is not None
 
 
 def issued_at_text(moment: dt.datetime) -> str:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from typing import Any
 
-from dawsos_core.exports.document import DISPLAY_CONVENTION, ExportDocument, display
+from dawsos_core.exports.document import (
+    DISPLAY_CONVENTION,
+    ExportDocument,
+    display,
+    is_decimal_text,
+)
 from dawsos_core.exports.watermark import Watermark
 
 _TABLE_PT = 7.0
 _MM_PER_PT = 25.4 / 72
-_NUMERIC = re.compile(r"^-?\d[\d.]*$")
 
 
 def _latin1(text: str) -> str:
@@ -123,7 +126,7 @@ def _table_lines(columns: tuple[str, ...], rows: list[tuple[str, ...]], chars: i
         text = text if len(text) <= w else text[: max(w - 2, 1)] + ".."
         return text.rjust(w) if right else text.ljust(w)
 
-    numeric = [all(_NUMERIC.match(r[i]) for r in rows if r[i]) for i in range(len(columns))]
+    numeric = [all(is_decimal_text(r[i]) for r in rows if r[i]) for i in range(len(columns))]
     header = "  ".join(fit(c, w, n) for c, w, n in zip(columns, widths, numeric, strict=True))
     lines = [header, "-" * len(header)]
     lines += [

@@ -9,10 +9,9 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from dawsos_core.exports.document import DISPLAY_CONVENTION, Cell, ExportDocument
+from dawsos_core.exports.document import DISPLAY_CONVENTION, Cell, ExportDocument, is_decimal_text
 from dawsos_core.exports.watermark import Watermark
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -33,7 +32,7 @@ def _write(ws: Any, row: int, col: int, value: Cell, fmt: Any = None) -> None:
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt)
-    elif _NUMBER.match(value):
+    elif is_decimal_text(value):
         ws.write_number(row, col, float(value), fmt)
     else:
         ws.write_string(row, col, value, fmt)

@@ -17,16 +17,14 @@ def store_observations(
     *,
     demo: bool = False,
 ) -> int:
-    """Insert what is new; returns how many rows were added."""
-    added = 0
-    for day, value in rows:
-        cursor = conn.execute(
-            "INSERT INTO macro_observations (series_id, date, value, provider, demo)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            (series_id, day, value, provider, demo),
-        )
-        added += cursor.rowcount
-    return added
+    """How many were new (one pipelined batch: an observation already stored is kept)."""
+    cursor = conn.cursor()
+    cursor.executemany(
+        "INSERT INTO macro_observations (series_id, date, value, provider, demo)"
+        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+        [(series_id, day, value, provider, demo) for day, value in rows],
+    )
+    return max(cursor.rowcount, 0)
 
 
 def observations(
@@ -41,16 +39,15 @@ def observations(
 
 
 def store_articles(conn: Connection, articles: list[dict[str, Any]]) -> int:
-    added = 0
-    for a in articles:
-        cursor = conn.execute(
-            "INSERT INTO news_articles (id, symbol, published_at, title, url, outlet, provider,"
-            " demo) VALUES (%(id)s, %(symbol)s, %(published_at)s, %(title)s, %(url)s,"
-            " %(outlet)s, %(provider)s, %(demo)s) ON CONFLICT DO NOTHING",
-            a,
-        )
-        added += cursor.rowcount
-    return added
+    """How many were new (one pipelined batch: an article already stored is kept)."""
+    cursor = conn.cursor()
+    cursor.executemany(
+        "INSERT INTO news_articles (id, symbol, published_at, title, url, outlet, provider,"
+        " demo) VALUES (%(id)s, %(symbol)s, %(published_at)s, %(title)s, %(url)s,"
+        " %(outlet)s, %(provider)s, %(demo)s) ON CONFLICT DO NOTHING",
+        articles,
+    )
+    return max(cursor.rowcount, 0)
 
 
 def articles(
