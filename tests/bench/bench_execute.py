@@ -9,6 +9,7 @@ ran replayed on one connection (target at most 3x); peak RSS (target at most 256
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import resource
@@ -16,7 +17,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -70,12 +71,17 @@ def fresh_request(event: dict[str, Any]) -> dict[str, Any]:
     return {**event, "requestContext": context}
 
 
-def _recorded_statements(handler: Any, event: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
-    recorded: list[tuple[Any, Any, Any]] = []
+Statement = tuple[Any, Any, dict[str, Any], int | None]  # query, params, kw, pipeline
+
+
+def _recorded_statements(handler: Any, event: dict[str, Any]) -> list[Statement]:
+    recorded: list[Statement] = []
     original = psycopg.Cursor.execute
 
     def recording(self: Any, query: Any, params: Any = None, **kw: Any) -> Any:
-        recorded.append((query, params, kw))  # kw: binary results are replayed binary
+        pipeline = self.connection._pipeline  # statements sent together are replayed together
+        # kw: binary results are replayed binary
+        recorded.append((query, params, kw, None if pipeline is None else id(pipeline)))
         return original(self, query, params, **kw)
 
     psycopg.Cursor.execute = recording  # type: ignore[method-assign]
@@ -88,8 +94,8 @@ def _recorded_statements(handler: Any, event: dict[str, Any]) -> list[tuple[Any,
 
 @contextmanager
 def _own_round_trips() -> Iterator[list[float]]:
-    """Time spent in the execute path's own round trips: the opening one (role, ownership,
-    freshness gate) and the closing one (execution record, role reset)."""
+    """Time spent in the execute path's own round trips: the opening one (transaction, role,
+    ownership, freshness gate) and the closing one (execution record and commit)."""
     spent: list[float] = []
     opening, closing = Database.tenant, Tenant.close
 
@@ -113,20 +119,28 @@ def _own_round_trips() -> Iterator[list[float]]:
         Database.tenant, Tenant.close = opening, closing  # type: ignore[method-assign]
 
 
-def _replay(url: str, statements: list[tuple[Any, Any, Any]], repeat: int) -> list[float]:
+def _replay(url: str, statements: list[Statement], repeat: int) -> list[float]:
+    """The request's statements on one autocommit connection, in the request's round trips
+    (a pipelined group is one), each run committing a new execution as the request does."""
+    groups = [list(g) for _, g in itertools.groupby(statements, key=lambda s: s[3] or id(s))]
     samples = []
-    with psycopg.connect(url, prepare_threshold=None) as conn:
+    with psycopg.connect(url, autocommit=True, prepare_threshold=None) as conn:
         for _ in range(repeat):
             started = time.perf_counter()
-            with conn.transaction(force_rollback=True):
-                for query, params, kw in statements:
-                    if str(query).startswith("INSERT INTO executions"):
-                        params = (uuid.uuid4(), *params[1:])  # a new execution each time
-                    cursor = conn.execute(query, params, **kw)
+            for group in groups:
+                with conn.pipeline() if len(group) > 1 else nullcontext():
+                    cursors = [conn.execute(q, _fresh_id(q, a), **kw) for q, a, kw, _ in group]
+                for cursor in cursors:
                     if cursor.description is not None:
                         cursor.fetchall()
             samples.append(time.perf_counter() - started)
     return samples
+
+
+def _fresh_id(query: Any, params: Any) -> Any:
+    if str(query).startswith("INSERT INTO executions"):
+        return (uuid.uuid4(), *params[1:])  # a new execution each time
+    return params
 
 
 def overview_event_for(
@@ -189,7 +203,7 @@ def measure(
         ms(p(overheads, 95)),
     )
     table.add_row(
-        "  of which the path's own two round trips (role, ownership and gate; record)",
+        "  of which the path's own two round trips (role, ownership, gate; record, commit)",
         ms(p(own_sql, 50)),
         ms(p(own_sql, 95)),
     )

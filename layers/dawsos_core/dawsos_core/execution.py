@@ -143,9 +143,9 @@ def execute_pattern(
     request_id: str,
     trace_id: str,
 ) -> ExecutionOutcome:
-    """Under the caller's role: one round trip for the role, the portfolio's ownership and
-    the freshness gate, then the capabilities' own, then one for the execution record and
-    the role's reset."""
+    """One transaction under the caller's role: one round trip begins it and reads the
+    portfolio's ownership and the freshness gate, then come the capabilities' own, then
+    one writes the execution record and commits."""
     annotate(pattern_id=pattern.id)
     portfolio_id = values.get("portfolio_id")
     owner = None if portfolio_id is None else portfolio_read(str(portfolio_id), user_sub)

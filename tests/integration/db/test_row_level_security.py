@@ -10,6 +10,7 @@ from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.executions import find_execution
 from dawsos_core.db.repositories.portfolios import list_portfolios, portfolio_by_id, portfolio_read
 from dawsos_core.db.statements import Read, Write
+from dawsos_core.errors import Forbidden
 
 
 @pytest.fixture
@@ -115,13 +116,13 @@ def test_opening_reads_run_under_the_callers_role(two_owners: Database) -> None:
     db.close()
 
 
-def test_closing_write_commits_and_leaves_the_role_in_one_step(two_owners: Database) -> None:
+def test_closing_write_commits_with_the_role_gone_after(two_owners: Database) -> None:
     db = two_owners
     owner_before = _role_and_sub(db)
 
     with db.tenant("mallory") as tenant:
         tenant.close(_insert_for("mallory"))
-        assert _role_and_sub(db) == owner_before  # left before the context ends
+        assert _role_and_sub(db) == owner_before  # committed: the role was transaction-local
 
     assert _executions_of(db, "mallory") == 1
     db.close()
@@ -153,4 +154,36 @@ def test_a_failed_opening_read_leaves_no_role(two_owners: Database) -> None:
         pytest.fail("the context must not be entered")
 
     assert _role_and_sub(db) == owner_before
+    db.close()
+
+
+def test_a_request_is_one_transaction(two_owners: Database) -> None:
+    db = two_owners
+    with db.tenant("mallory"), db.session() as conn:
+        first = conn.execute("SELECT now() AS t").fetchone()
+        conn.execute("SELECT pg_sleep(0.01)")
+        second = conn.execute("SELECT now() AS t").fetchone()
+
+    assert first == second  # now() is the transaction's start
+    db.close()
+
+
+def _request_that_writes_then_raises(db: Database, error: Exception) -> None:
+    write = _insert_for("mallory")
+    with db.tenant("mallory"), db.session() as conn:
+        conn.execute(write.sql, write.params)
+        raise error
+
+
+def test_a_refusal_keeps_its_audit_rows_and_a_failure_keeps_nothing(
+    two_owners: Database,
+) -> None:
+    db = two_owners
+
+    with pytest.raises(Forbidden):
+        _request_that_writes_then_raises(db, Forbidden("refused after recording why"))
+    with pytest.raises(RuntimeError):
+        _request_that_writes_then_raises(db, RuntimeError("a bug half way"))
+
+    assert _executions_of(db, "mallory") == 1  # the refusal's row, not the failure's
     db.close()

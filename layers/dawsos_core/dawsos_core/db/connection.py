@@ -18,16 +18,17 @@ import psycopg
 from psycopg.rows import DictRow, dict_row
 
 from dawsos_core.db.statements import Read, Write
-from dawsos_core.errors import ConfigurationError, DatabaseUnavailable
+from dawsos_core.errors import ConfigurationError, DatabaseUnavailable, DawsosError
 from dawsos_core.settings import Settings
 
 Connection = psycopg.Connection[DictRow]
 T = TypeVar("T")
 
+# Transaction-local (SET LOCAL): nothing outlives the request's transaction, and RDS Proxy
+# keeps the client on one database connection only for that transaction.
 _BECOME_TENANT = (
-    "SELECT set_config('role', 'dawsos_api', false), set_config('dawsos.user_sub', %s, false)"
+    "SELECT set_config('role', 'dawsos_api', true), set_config('dawsos.user_sub', %s, true)"
 )
-_LEAVE_TENANT = "SELECT set_config('role', 'none', false), set_config('dawsos.user_sub', '', false)"
 
 
 class Database:
@@ -125,33 +126,44 @@ class Database:
 
     @contextmanager
     def tenant(self, user_sub: str, *reads: Read[Any]) -> Iterator[Tenant]:
-        """Run as role dawsos_api for ``user_sub``: row-level security admits only that
-        user's rows, whatever a query forgets.
+        """One transaction as role dawsos_api for ``user_sub``: row-level security admits
+        only that user's rows, whatever a query forgets.
 
-        ``reads`` are sent in the role's round trip (pipeline mode) and run under it; their
-        values are ``Tenant.result``. The role is left at the end, in the round trip of the
-        closing write when there is one (a broken connection is replaced by a fresh one,
-        which starts without the role)."""
+        ``reads`` go in the round trip that begins the transaction (pipeline mode) and run
+        under the role; their values are ``Tenant.result``. The transaction commits with
+        ``Tenant.close``'s write, or at the end; it also commits when the caller is refused
+        (a 4xx keeps the audit rows written for it) and rolls back on any other error."""
         tenant = Tenant(self)
         try:
             with self.session() as conn:
                 with conn.pipeline():
+                    conn.execute("BEGIN")
                     conn.execute(_BECOME_TENANT, (user_sub,))
                     cursors = [conn.execute(r.sql, r.params) for r in reads]
                 for read, cursor in zip(reads, cursors, strict=True):
                     tenant.opened(read, read.parse(cursor.fetchall()))
             yield tenant
-        finally:
-            if not tenant.left:
-                self._leave_tenant()
+        except DawsosError as exc:
+            self._end(commit=exc.status < 500)
+            raise
+        except BaseException:
+            self._end(commit=False)
+            raise
+        else:
+            if not tenant.closed:
+                self._end(commit=True)
 
-    def _leave_tenant(self) -> None:
+    def _end(self, *, commit: bool) -> None:
+        """COMMIT or ROLLBACK what is open (a broken connection has nothing left open)."""
         live = self._conn
-        if live is not None and not live.closed and not live.broken:
-            try:
-                live.execute(_LEAVE_TENANT)
-            except psycopg.OperationalError:
-                self.close()
+        if live is None or live.closed or live.broken:
+            return
+        if live.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            return
+        try:
+            live.execute("COMMIT" if commit else "ROLLBACK")
+        except psycopg.OperationalError:
+            self.close()
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -162,12 +174,13 @@ class Database:
 
 
 class Tenant:
-    """A request under the caller's role: the values of its opening reads, and its end."""
+    """A request's transaction under the caller's role: its opening reads' values, and
+    its closing write."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._values: dict[int, Any] = {}
-        self.left = False
+        self.closed = False
 
     def opened(self, read: Read[Any], value: Any) -> None:
         self._values[id(read)] = value
@@ -177,13 +190,12 @@ class Tenant:
         return value
 
     def close(self, write: Write) -> None:
-        """Run ``write`` under the role and leave the role in the same round trip. Both are
-        one implicit transaction: the write commits with the reset, or neither happens and
-        the role is left by the context's exit."""
+        """Run ``write`` and commit in the same round trip. If the write fails, nothing is
+        committed and the context's exit rolls back."""
         with self._db.session() as conn, conn.pipeline():
             conn.execute(write.sql, write.params)
-            conn.execute(_LEAVE_TENANT)
-        self.left = True
+            conn.execute("COMMIT")
+        self.closed = True
 
 
 def conninfo_source(settings: Settings) -> Callable[[], str]:
