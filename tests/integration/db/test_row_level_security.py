@@ -187,3 +187,18 @@ def test_a_refusal_keeps_its_audit_rows_and_a_failure_keeps_nothing(
 
     assert _executions_of(db, "mallory") == 1  # the refusal's row, not the failure's
     db.close()
+
+
+def test_an_abandoned_request_transaction_is_ended_by_the_server(two_owners: Database) -> None:
+    db = two_owners
+    show = "SHOW idle_in_transaction_session_timeout"
+    with db.session() as conn:
+        before = conn.execute(show).fetchone()
+    with db.tenant("mallory"), db.session() as conn:
+        inside = conn.execute(show).fetchone()
+    with db.session() as conn:
+        after = conn.execute(show).fetchone()
+
+    assert inside == {"idle_in_transaction_session_timeout": "30s"}
+    assert after == before  # transaction-local
+    db.close()

@@ -25,9 +25,11 @@ Connection = psycopg.Connection[DictRow]
 T = TypeVar("T")
 
 # Transaction-local (SET LOCAL): nothing outlives the request's transaction, and RDS Proxy
-# keeps the client on one database connection only for that transaction.
+# keeps the client on one database connection only for that transaction. A Lambda stopped
+# at its 29 s timeout leaves the transaction open; the server ends it 30 s later.
 _BECOME_TENANT = (
-    "SELECT set_config('role', 'dawsos_api', true), set_config('dawsos.user_sub', %s, true)"
+    "SELECT set_config('role', 'dawsos_api', true), set_config('dawsos.user_sub', %s, true),"
+    " set_config('idle_in_transaction_session_timeout', '30s', true)"
 )
 
 
