@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.packs import analyze_pack_tables
 from dawsos_core.pricing.packs import PackOutcome, build_pack
 from dawsos_core.pricing.providers import FxProvider, PriceSource
 from dawsos_core.pricing.providers.ledger_prices import LedgerPrices
@@ -50,4 +51,6 @@ def backfill_packs(
             if outcome.status == "error":
                 result.failures.append(outcome)
             progress.update(task, advance=1, description=f"{policy} {day}")
+    with db.session() as conn:
+        analyze_pack_tables(conn)
     return result

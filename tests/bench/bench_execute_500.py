@@ -20,7 +20,7 @@ from pathlib import Path
 from rich.console import Console
 
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.packs import finish_pack, insert_pack
+from dawsos_core.db.repositories.packs import analyze_pack_tables, finish_pack, insert_pack
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_core.pricing.calendar import weekdays
@@ -93,6 +93,8 @@ def _packs(db: Database, commit: str, console: Console) -> int:
                     [("p500", total, Decimal(0), Decimal(0))],
                     holdings,
                 )
+    with db.session() as conn:  # as autovacuum would have by now in a running database
+        analyze_pack_tables(conn)
     return len(days)
 
 

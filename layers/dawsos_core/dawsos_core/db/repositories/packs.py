@@ -245,6 +245,15 @@ def pack_states(conn: Connection, policy: str, on: dt.date) -> PackStates:
     return pack_states_read(policy, on).run(conn)
 
 
+def analyze_pack_tables(conn: Connection) -> None:
+    """Refresh the planner's statistics after a bulk load: without them the valuation
+    windows' joins are planned blind, several times slower, until autovacuum catches up."""
+    conn.execute(
+        "ANALYZE pricing_packs, pack_prices, pack_fx_rates, pack_valuations,"
+        " pack_holding_valuations"
+    )
+
+
 def failed_pack_reasons(conn: Connection, policy: str, dates: list[dt.date]) -> dict[dt.date, str]:
     """The reason of the latest failed pack of each date (it names the instruments)."""
     rows = conn.execute(

@@ -1,0 +1,39 @@
+"""``dawsos pack backfill``'s engine: a pack per weekday, then fresh planner statistics."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from dawsos_core.db.connection import Database
+from dawsos_core.pricing.providers.ecb import EcbFx
+from dawsos_local.backfill import backfill_packs
+from tests.integration.conftest import FRI, THU, TODAY, LedgerRepo, rows
+
+PACK_TABLES = ["pack_fx_rates", "pack_holding_valuations", "pack_prices", "pack_valuations"]
+
+
+def test_backfill_builds_each_day_and_leaves_the_pack_tables_analysed(
+    setup: tuple[Database, LedgerRepo], database_url: str
+) -> None:
+    db, repo = setup
+
+    result = backfill_packs(
+        db,
+        [THU, FRI],
+        "ECB_CAD",
+        fx=EcbFx(),
+        ledger_repo=repo.path,
+        today=TODAY,
+        console=Console(file=io.StringIO()),
+    )
+
+    assert result.counts == {"fresh": 2, "unchanged": 0, "error": 0}
+    analysed = rows(
+        database_url,
+        "SELECT relname FROM pg_stat_user_tables"
+        " WHERE relname = ANY(%s) AND last_analyze IS NOT NULL ORDER BY relname",
+        PACK_TABLES,
+    )
+    assert [r["relname"] for r in analysed] == PACK_TABLES
