@@ -65,3 +65,31 @@ def test_finite_numbers_whose_sum_overflows_are_accepted() -> None:
     assert json.loads(canonical_json({"series": value["series"]})) == {"series": value["series"]}
     with pytest.raises(TypeError):  # an integer beyond 64 bits is not canonical JSON here
         canonical_json({"big": value["big"]})
+
+
+any_floats = st.recursive(
+    st.none() | st.floats() | st.text(max_size=8) | st.just("null"),
+    lambda children: (
+        st.lists(children, max_size=6) | st.dictionaries(st.text(max_size=4), children, max_size=6)
+    ),
+    max_leaves=25,
+)
+
+
+def _has_non_finite(value: object) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_non_finite(v) for v in value)
+    return False
+
+
+@given(any_floats)
+def test_refused_exactly_when_a_non_finite_number_is_somewhere(value: object) -> None:
+    if _has_non_finite(value):
+        with pytest.raises(ValueError, match="non-finite"):
+            canonical_json(value)
+    else:
+        assert json.loads(canonical_json(value)) == value
