@@ -152,11 +152,11 @@ class Database:
             self._end(commit=False)
             raise
         else:
-            if not tenant.closed:
-                self._end(commit=True)
+            self._end(commit=True)
 
     def _end(self, *, commit: bool) -> None:
-        """COMMIT or ROLLBACK what is open (a broken connection has nothing left open)."""
+        """COMMIT or ROLLBACK what is still open: nothing after ``Tenant.close``, nothing on
+        a broken connection."""
         live = self._conn
         if live is None or live.closed or live.broken:
             return
@@ -182,7 +182,6 @@ class Tenant:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._values: dict[int, Any] = {}
-        self.closed = False
 
     def opened(self, read: Read[Any], value: Any) -> None:
         self._values[id(read)] = value
@@ -197,7 +196,6 @@ class Tenant:
         with self._db.session() as conn, conn.pipeline():
             conn.execute(write.sql, write.params)
             conn.execute("COMMIT")
-        self.closed = True
 
 
 def conninfo_source(settings: Settings) -> Callable[[], str]:
