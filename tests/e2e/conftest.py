@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -83,5 +84,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     drain.start()
     yield Served(url, data_dir, process, lines)
     if process.poll() is None:
-        process.kill()
-        process.wait()
+        process.send_signal(signal.SIGINT)  # as a user stops it: its Postgres stops too
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    postmaster = data_dir / "postgres" / "postmaster.pid"
+    assert not postmaster.exists(), "dawsos serve left its embedded Postgres running"
