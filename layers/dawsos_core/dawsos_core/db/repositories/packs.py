@@ -36,6 +36,7 @@ _COLUMNS = (
     "reconciliation_passed, reconciliation_error_bps, error_message, created_at, updated_at, "
     "base_currency, ledger_commit_hash"
 )
+_PACK_FIELDS = ", ".join(f"(pack).{c}" for c in _COLUMNS.split(", "))  # of pack_gate's rows
 
 
 def pack_read(pack_id: str) -> Read[PackRecord | None]:
@@ -212,14 +213,10 @@ PackStates = tuple[list[PackRecord], PackRecord | None]
 
 def pack_states_read(policy: str, on: dt.date) -> Read[PackStates]:
     """In one statement: every pack of a date (oldest first) and the last fresh,
-    unsuperseded pack on or before it."""
+    unsuperseded pack on or before it. ``pack_gate`` (migration 0013) keeps its plans."""
     return Read(
-        f"(SELECT 'day' AS kind, {_COLUMNS} FROM pricing_packs WHERE policy = %(p)s"
-        "  AND date = %(d)s)"
-        f" UNION ALL (SELECT 'last_fresh' AS kind, {_COLUMNS} FROM pricing_packs"
-        "  WHERE policy = %(p)s AND date <= %(d)s AND is_fresh AND superseded_by IS NULL"
-        "  ORDER BY date DESC LIMIT 1)",
-        {"p": policy, "d": on},
+        f"SELECT kind, {_PACK_FIELDS} FROM pack_gate(%s, %s)",
+        (policy, on),
         _pack_states,
     )
 
