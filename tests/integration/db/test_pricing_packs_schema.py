@@ -128,6 +128,43 @@ def test_executions_are_append_only(conn: Conn) -> None:
         conn.execute("DELETE FROM executions")
 
 
+def insert_commit(conn: Conn, commit_hash: str) -> None:
+    conn.execute(
+        "INSERT INTO ledger_commits (commit_hash, main_file, committed_at, transactions,"
+        " postings, prices) VALUES (%s, 'main.beancount', now(), 0, 0, 0)",
+        (commit_hash,),
+    )
+
+
+def insert_execution(conn: Conn, pack_id: str | None, commit_hash: str | None) -> None:
+    conn.execute(
+        "INSERT INTO executions (id, request_id, user_sub, pattern_id, pricing_pack_id,"
+        " ledger_commit_hash) VALUES (gen_random_uuid(), 'r1', 'alice', 'portfolio_overview',"
+        " %s, %s)",
+        (pack_id, commit_hash),
+    )
+
+
+def test_an_executions_commit_is_its_packs(conn: Conn) -> None:
+    built, other = "a" * 40, "b" * 40
+    insert_commit(conn, built)
+    insert_commit(conn, other)
+    insert_pack(conn, ledger_commit_hash=built)
+
+    insert_execution(conn, "PP_2026-11-20", built)
+
+    for pack_id, commit_hash in [
+        ("PP_2026-11-20", other),  # both exist, but the pack was not built at that commit
+        ("PP_2026-11-20", None),
+        (None, built),
+        ("PP_missing", built),
+    ]:
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            insert_execution(conn, pack_id, commit_hash)
+    count = conn.execute("SELECT count(*) AS n FROM executions").fetchone()
+    assert count["n"] == 1
+
+
 def test_portfolio_needs_accounts_and_a_currency_code(conn: Conn) -> None:
     with pytest.raises(psycopg.errors.CheckViolation):
         conn.execute(
