@@ -1,13 +1,16 @@
 """Warm ``POST /v1/execute portfolio_overview`` through the execute handler, in-process, on
 the demo's data (bean-example ledger, a year of packs).
 
-Reported: p50 and p95; orchestration overhead (handler time minus the capabilities' own
-time, target at most 2 ms); total against the bare SQL floor, every statement the request
+Reported: p50 and p95; orchestration overhead (the orchestrator's run minus the time its
+capabilities' handlers ran, target at most 2 ms); the whole request path outside the
+handlers against its floor (the path's own statements replayed bare plus the HTTP layer
+answering a canned outcome); total against the bare SQL floor, every statement the request
 ran replayed on one connection (target at most 3x); peak RSS (target at most 256 MB).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -16,9 +19,9 @@ import resource
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +30,14 @@ from rich.console import Console
 from rich.table import Table
 
 from dawsos_core import resources
+from dawsos_core.api import execute as execute_api
+from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Database, Tenant
 from dawsos_core.db.repositories.packs import analyze_pack_tables
+from dawsos_core.execution import ExecutionOutcome
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator, RunResult
+from dawsos_core.orchestration.runtime import AgentRuntime, Capability, CapabilityResult, Handler
 from dawsos_core.portfolios import create_portfolio
 from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.pricing.packs import build_pack
@@ -99,18 +106,70 @@ def _recorded_statements(handler: Any, event: dict[str, Any]) -> list[Statement]
 
 @dataclass
 class Parts:
-    """Per request: the execute path's own round trips, and the orchestrator's time between
-    its steps."""
+    """Per request: the execute path's own round trips, the orchestrator's run, and the
+    intervals in which a capability's handler was running."""
 
     own_sql: float = 0.0
-    between_steps: float = 0.0
+    orchestrator: float = 0.0
+    handlers: list[tuple[float, float]] = field(default_factory=list)
+
+    def capabilities(self) -> float:
+        """Wall time with at least one handler running: steps side by side count once."""
+        spent, reach = 0.0, float("-inf")
+        for start, end in sorted(self.handlers):
+            if end > reach:
+                spent += end - max(start, reach)
+                reach = end
+        return spent
+
+
+_current: list[Parts] = []  # the request being timed; handlers may run on step threads
+
+
+def _timed_handler(handler: Handler) -> Handler:
+    def timed(ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+        started = time.perf_counter()
+        try:
+            return handler(ctx, args)
+        finally:
+            if _current:
+                _current[-1].handlers.append((started, time.perf_counter()))
+
+    return timed
+
+
+@contextmanager
+def _timed_capabilities() -> Iterator[None]:
+    """Agents registered meanwhile have each capability's handler timed: the capabilities'
+    own time is their handlers', not the runtime's routing, breaker and spans around them."""
+    registering = AgentRuntime.register
+
+    class Timed:
+        def __init__(self, agent: Any) -> None:
+            self.name = agent.name
+            self._agent = agent
+
+        def capabilities(self) -> list[Capability]:
+            return [
+                dataclasses.replace(c, handler=_timed_handler(c.handler))
+                for c in self._agent.capabilities()
+            ]
+
+    def register(self: AgentRuntime, agent: Any) -> None:
+        registering(self, Timed(agent))
+
+    AgentRuntime.register = register  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        AgentRuntime.register = registering  # type: ignore[method-assign]
 
 
 @contextmanager
 def _timed_parts() -> Iterator[Parts]:
     """Times the opening round trip (transaction, role, ownership, freshness gate), the
-    closing one (execution record and commit), and ``PatternOrchestrator.run`` minus its
-    steps (the DAG, templates, runtime and trace entries)."""
+    closing one (execution record and commit), ``PatternOrchestrator.run`` and the
+    capabilities' handlers."""
     parts = Parts()
     opening, closing, running = Database.tenant, Tenant.close, PatternOrchestrator.run
 
@@ -128,19 +187,53 @@ def _timed_parts() -> Iterator[Parts]:
 
     def timed_run(self: PatternOrchestrator, *args: Any) -> RunResult:
         started = time.perf_counter()
-        result = running(self, *args)
-        steps = sum(t.duration_ms for t in result.trace) / 1000
-        parts.between_steps += time.perf_counter() - started - steps
-        return result
+        try:
+            return running(self, *args)
+        finally:
+            parts.orchestrator += time.perf_counter() - started
 
     Database.tenant = timed_tenant  # type: ignore[method-assign]
     Tenant.close = timed_close  # type: ignore[method-assign]
     PatternOrchestrator.run = timed_run  # type: ignore[method-assign]
+    _current.append(parts)
     try:
         yield parts
     finally:
+        _current.pop()
         Database.tenant, Tenant.close = opening, closing  # type: ignore[method-assign]
         PatternOrchestrator.run = running  # type: ignore[method-assign]
+
+
+def _http_floor(handler: Any, event: dict[str, Any], repeat: int) -> list[float]:
+    """The handler with ``execute_pattern`` answering at once with the last real outcome:
+    the HTTP layer (Powertools routing and validation, logging, telemetry, the response),
+    which every request pays whatever it computes."""
+    real = execute_api.execute_pattern
+    outcome = None
+
+    def remember(*args: Any, **kwargs: Any) -> ExecutionOutcome:
+        nonlocal outcome
+        outcome = real(*args, **kwargs)
+        return outcome
+
+    def canned(*args: Any, **kwargs: Any) -> ExecutionOutcome:
+        assert outcome is not None
+        return outcome
+
+    times = []
+    try:
+        execute_api.execute_pattern = remember
+        handler(fresh_request(event), LambdaContext("execute"))
+        execute_api.execute_pattern = canned
+        for _ in range(repeat):
+            request = fresh_request(event)
+            started = time.perf_counter()
+            response = handler(request, LambdaContext("execute"))
+            times.append(time.perf_counter() - started)
+            assert response["statusCode"] == 200, response["body"][:500]
+    finally:
+        execute_api.execute_pattern = real
+    return times
 
 
 def _replay(url: str, statements: list[Statement], repeat: int) -> tuple[list[float], list[float]]:
@@ -210,66 +303,55 @@ def measure(
     )
     resources.reset()
     try:
-        handler = load_handler(FUNCTIONS_DIR / "execute" / "app.py")
-        for _ in range(3):
-            response = handler(fresh_request(event), LambdaContext("execute"))
-            assert response["statusCode"] == 200, response["body"][:500]
-        totals, overheads, own_sql, between = [], [], [], []
-        for _ in range(repeat):
-            request = fresh_request(event)  # a new request id: nothing of the last is reused
-            with _timed_parts() as parts:
-                started = time.perf_counter()
-                response = handler(request, LambdaContext("execute"))
-                total = time.perf_counter() - started
-            trace = json.loads(response["body"])["trace"]
-            totals.append(total)
-            overheads.append(total - sum(t["duration_ms"] for t in trace) / 1000)
-            own_sql.append(parts.own_sql)
-            between.append(parts.between_steps)
-        statements = _recorded_statements(handler, event)
+        with _timed_capabilities():
+            handler = load_handler(FUNCTIONS_DIR / "execute" / "app.py")
+            for _ in range(3):
+                response = handler(fresh_request(event), LambdaContext("execute"))
+                assert response["statusCode"] == 200, response["body"][:500]
+            totals, outside, own_sql, orchestration = [], [], [], []
+            for _ in range(repeat):
+                request = fresh_request(event)  # a new request id: nothing of the last reused
+                with _timed_parts() as parts:
+                    started = time.perf_counter()
+                    response = handler(request, LambdaContext("execute"))
+                    total = time.perf_counter() - started
+                assert response["statusCode"] == 200, response["body"][:500]
+                capabilities = parts.capabilities()
+                totals.append(total)
+                outside.append(total - capabilities)
+                own_sql.append(parts.own_sql)
+                orchestration.append(parts.orchestrator - capabilities)
+            # the handler's peak, before the floors below hold their own copies of the answer
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            statements = _recorded_statements(handler, event)
+            http = _http_floor(handler, event, repeat)
         floor, own_floor = _replay(url, statements, repeat)
     finally:
         os.environ.clear()
         os.environ.update(saved)
         resources.reset()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rest = [o - s for o, s in zip(outside, own_sql, strict=True)]
+    outside_floor = p(own_floor, 50) + p(http, 50)
     table = Table("measure", "p50", "p95")
-    table.add_row("handler total", ms(p(totals, 50)), ms(p(totals, 95)))
-    table.add_row(
-        "outside the capabilities (orchestration, gate, HTTP, store)",
-        ms(p(overheads, 50)),
-        ms(p(overheads, 95)),
-    )
-    table.add_row(
-        "  of which the path's own two round trips (role, ownership, gate; record, commit)",
-        ms(p(own_sql, 50)),
-        ms(p(own_sql, 95)),
-    )
-    table.add_row(
-        "    the same statements replayed bare (their floor)",
-        ms(p(own_floor, 50)),
-        ms(p(own_floor, 95)),
-    )
-    cpu = [o - s for o, s in zip(overheads, own_sql, strict=True)]
-    table.add_row(
-        "  of which the rest (HTTP, validation, DAG, runtime, JSON)", ms(p(cpu, 50)), ms(p(cpu, 95))
-    )
-    table.add_row(
-        "    of which the orchestrator between steps (DAG, templates, runtime, trace)",
-        ms(p(between, 50)),
-        ms(p(between, 95)),
-    )
-    table.add_row(
-        f"bare SQL floor ({len(statements)} statements replayed)",
-        ms(p(floor, 50)),
-        ms(p(floor, 95)),
-    )
+    rows = [
+        ("handler total", totals),
+        ("outside the capabilities' handlers (the whole request path)", outside),
+        ("  the path's own two round trips (role, ownership, gate; record, commit)", own_sql),
+        ("  the rest (HTTP, validation, orchestration, canonical JSON and hash)", rest),
+        ("    orchestration: the orchestrator's run minus the handlers", orchestration),
+        ("floor: the path's own statements replayed bare", own_floor),
+        ("floor: the HTTP layer answering a canned outcome", http),
+        (f"floor: all {len(statements)} statements replayed bare", floor),
+    ]
+    for name, values in rows:
+        table.add_row(name, ms(p(values, 50)), ms(p(values, 95)))
     console.print(table)
     console.print(
-        f"overhead p50 {p(overheads, 50) * 1000:.2f} ms (target <= 2 ms), "
-        f"{p(cpu, 50) * 1000:.2f} ms without the path's own SQL, "
-        f"{p(between, 50) * 1000:.2f} ms in the orchestrator itself; "
-        f"total / floor = {p(totals, 50) / p(floor, 50):.2f}x (target <= 3x); "
+        f"orchestration overhead p50 {p(orchestration, 50) * 1000:.2f} ms (target <= 2 ms); "
+        f"the whole path outside the capabilities {p(outside, 50) * 1000:.2f} ms, "
+        f"{p(outside, 50) / outside_floor:.2f}x its floor of {outside_floor * 1000:.2f} ms "
+        "(own statements bare + HTTP layer); "
+        f"total / SQL floor = {p(totals, 50) / p(floor, 50):.2f}x (target <= 3x); "
         f"peak RSS {peak_mb:.0f} MB (target <= 256 MB)"
     )
 
