@@ -236,7 +236,7 @@ def _feeds_over_http(url: str, token: str, console: Console) -> bool:
             console.print(f"POST /v1/execute macro_overview -> {status}: {latest}")
         elif pattern == "holding_deep_dive":
             profiles = result["fundamentals"]["profiles"]
-            names = ", ".join(f"{p['symbol']} ({p['sector']})" for p in profiles)
+            names = ", ".join(f"{p['company_name']} ({p['sector']})" for p in profiles)
             console.print(
                 escape(f"POST /v1/execute holding_deep_dive -> {status}: profiles {names}")
             )

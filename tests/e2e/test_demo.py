@@ -1,0 +1,50 @@
+"""`make demo`'s command as a user runs it: the whole job once, printed, then stopped."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import DAWSOS
+
+pytestmark = pytest.mark.e2e
+
+
+def test_demo_runs_the_whole_job_over_http_and_stops_every_part(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    # Its own embedded server, as on a fresh machine, whatever DATABASE_URL the tests use.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["COLUMNS"] = "200"  # rich wraps at the terminal's width; one line per row here
+
+    done = subprocess.run(
+        [*DAWSOS, "demo", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-4000:]
+    summary = {
+        "value": r"[\d,]+\.\d\d CAD",
+        "TWR / annualised": r"-?\d+\.\d\d%",
+        "Sharpe": r"-?\d+\.\d{3}",
+        "max drawdown": r"-?\d+\.\d\d%",
+        "attribution local / FX / interaction": r"-?\d+\.\d\d% / -?\d+\.\d\d% / -?\d+\.\d\d%",
+        "pricing pack": r"PP_ECB_CAD_2026-10-30_[0-9a-f]{12} \(ECB_CAD\)",
+        "ledger commit": r"[0-9a-f]{40}",
+    }
+    for row, value in summary.items():
+        assert re.search(rf"{re.escape(row)}\s+│\s+{value}", out), f"no {row} row in:\n{out}"
+    assert "sha256 matches; watermark authentic" in re.sub(r"\s+", " ", out)
+    assert "POST /v1/execute macro_overview -> 200: DGS10" in out
+    assert re.search(r"news_impact -> 200: \d+ headlines, e\.g\. '\[demo\] ", out)
+    assert "holding_deep_dive -> 200: profiles [demo] " in out
+    assert "stopped every part" in out
+    assert not (data_dir / "postgres" / "postmaster.pid").exists()
