@@ -79,6 +79,9 @@ def _all_finite(value: Any) -> bool:
     return True
 
 
+_NOT_READY = {"none": "is not built yet", "warming": "is still being built", "error": "failed"}
+
+
 def _gate_read(settings: Settings, pack_id: str | None, expected: dt.date) -> Read[Any]:
     if pack_id is not None:
         return pack_read(pack_id)
@@ -112,7 +115,7 @@ def _choose_pack(
         return state.current, 0
     if require_fresh:
         raise PackNotReady(
-            f"the {settings.pricing_policy} pack for {expected} is {state.status}; "
+            f"the {settings.pricing_policy} pack for {expected} {_NOT_READY[state.status]}; "
             "retry later, or ask with require_fresh false for the last fresh pack",
             status=state.status,
             pack_id=None if state.current is None else state.current.id,

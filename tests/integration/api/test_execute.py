@@ -134,6 +134,7 @@ def test_stale_pack_is_a_503_unless_fresh_is_not_required(
     assert refused.status == HTTPStatus.SERVICE_UNAVAILABLE
     assert refused.headers["Retry-After"] == "60"
     assert (refused.body["status"], refused.body["pack_id"]) == ("none", None)
+    assert refused.body["message"].startswith("the ECB_CAD pack for 2024-07-01 is not built yet")
     assert allowed.status == HTTPStatus.OK
     assert allowed.body["provenance"]["as_of"] == "2024-06-28"
     assert allowed.body["provenance"]["pack_age_days"] == 3
