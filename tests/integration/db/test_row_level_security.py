@@ -3,6 +3,9 @@ owner filter still sees only the caller's rows."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+
 import psycopg
 import pytest
 
@@ -113,6 +116,37 @@ def test_opening_reads_run_under_the_callers_role(two_owners: Database) -> None:
         assert _role_and_sub(db) == {"role": "dawsos_api", "sub": "mallory"}
 
     assert _role_and_sub(db) == owner_before
+    db.close()
+
+
+RENAMED = "renamed during the request"
+
+
+def test_opening_reads_are_answered_from_memory_until_the_request_ends(
+    two_owners: Database, database_url: str
+) -> None:
+    db = two_owners
+    opened = portfolio_read("pm", "mallory")
+
+    def rename(name: str) -> None:  # committed by another session meanwhile
+        with psycopg.connect(database_url, autocommit=True) as other:
+            other.execute("UPDATE portfolios SET name = %s WHERE id = 'pm'", (name,))
+
+    with db.tenant("mallory", opened) as tenant, db.session() as conn:
+        rename(RENAMED)
+        again = portfolio_read("pm", "mallory").run(conn)  # an equal read: no round trip
+        fresh = portfolio_read("pm", None).run(conn)  # another read goes to the database
+        with ThreadPoolExecutor(1) as pool:  # as a step thread runs, in a copy of the context
+            in_step = pool.submit(copy_context().run, opened.run, conn).result()
+
+    after = portfolio_read("pm", "mallory").run(db.connection())
+    original = tenant.result(opened)
+    assert original is not None
+    assert again is original
+    assert in_step is original
+    names = [None if r is None else r.name for r in (original, fresh, after)]
+    assert names == [original.name, RENAMED, RENAMED]
+    assert original.name != RENAMED
     db.close()
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg.rows import DictRow, dict_row
 
-from dawsos_core.db.statements import Read, Write
+from dawsos_core.db.statements import Key, Read, Write, opened_reads
 from dawsos_core.errors import ConfigurationError, DatabaseUnavailable, DawsosError
 from dawsos_core.settings import Settings
 
@@ -132,7 +132,8 @@ class Database:
         only that user's rows, whatever a query forgets.
 
         ``reads`` go in the round trip that begins the transaction (pipeline mode) and run
-        under the role; their values are ``Tenant.result``. The transaction commits with
+        under the role; their values are ``Tenant.result``, and ``Read.run`` answers them
+        from memory until the transaction ends. The transaction commits with
         ``Tenant.close``'s write, or at the end; it also commits when the caller is refused
         (a 4xx keeps the audit rows written for it) and rolls back on any other error."""
         tenant = Tenant(self)
@@ -144,7 +145,8 @@ class Database:
                     cursors = [conn.execute(r.sql, r.params) for r in reads]
                 for read, cursor in zip(reads, cursors, strict=True):
                     tenant.opened(read, read.parse(cursor.fetchall()))
-            yield tenant
+            with opened_reads(conn, tenant.values):
+                yield tenant
         except DawsosError as exc:
             self._end(commit=exc.status < 500)
             raise
@@ -181,13 +183,13 @@ class Tenant:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._values: dict[int, Any] = {}
+        self.values: dict[Key, Any] = {}
 
     def opened(self, read: Read[Any], value: Any) -> None:
-        self._values[id(read)] = value
+        self.values[read.key] = value
 
     def result(self, read: Read[T]) -> T:
-        value: T = self._values[id(read)]
+        value: T = self.values[read.key]
         return value
 
     def close(self, write: Write) -> None:
