@@ -122,7 +122,8 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A transaction on the live connection, for writes and multi-statement reads."""
+        """A transaction on the live connection, for writes that commit or roll back
+        together (inside a request's transaction, a savepoint: two more round trips)."""
         with self.session() as conn, conn.transaction():
             yield conn
 
@@ -175,6 +176,18 @@ class Database:
             # A dead socket may fail on close; there is nothing to release then.
             with suppress(psycopg.Error):
                 conn.close()
+
+
+@contextmanager
+def in_transaction(conn: Connection) -> Iterator[Connection]:
+    """For reads that need a transaction (a transaction-local setting): the one open on
+    ``conn``, a request's, or else a new one. A read has nothing to roll back alone, so
+    it takes no savepoint, which would cost two round trips."""
+    if conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+        yield conn
+    else:
+        with conn.transaction():
+            yield conn
 
 
 class Tenant:

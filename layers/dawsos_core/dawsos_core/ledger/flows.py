@@ -55,7 +55,7 @@ def portfolio_flows(
 ) -> PortfolioFlows:
     if start > end:
         raise BadRequest(f"the window starts ({start}) after it ends ({end})")
-    with db.transaction() as conn:
+    with db.session() as conn:  # no transaction: one ledger commit's rows never change
         portfolio, commit = portfolio_at_commit(conn, portfolio_id, owner_sub, commit_hash)
         rows = external_flows(
             conn,

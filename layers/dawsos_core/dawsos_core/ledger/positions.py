@@ -49,7 +49,7 @@ def portfolio_positions(
     owner_sub: str | None = None,
     commit_hash: str | None = None,
 ) -> PortfolioPositions:
-    with db.transaction() as conn:
+    with db.session() as conn:  # no transaction: one ledger commit's rows never change
         portfolio, commit = portfolio_at_commit(conn, portfolio_id, owner_sub, commit_hash)
         rows = holdings(conn, commit.commit_hash, on, portfolio.account_prefixes)
         units: dict[str, Decimal] = defaultdict(Decimal)

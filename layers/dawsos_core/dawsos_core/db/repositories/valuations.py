@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from dawsos_core.db.connection import Connection
+from dawsos_core.db.connection import Connection, in_transaction
 
 
 def _live_window(join: str = "") -> str:
@@ -61,7 +61,7 @@ def holding_window(
     binary (``int4send``/``float8send``) and read straight into numpy: ten years of 500
     holdings is 500 rows, not 1.3 million rows of Decimals. Floats are what the attribution
     computes with (float64, as the pinned conventions say)."""
-    with conn.transaction():
+    with in_transaction(conn):
         # The aggregate of a long window outgrows the default 4 MB and spills to disk.
         conn.execute("SELECT set_config('work_mem', '64MB', true)")
         rows = conn.execute(
