@@ -76,6 +76,27 @@ def test_fresh_pack_has_sourced_rows_and_prewarmed_valuations(
     assert (record.status, record.is_fresh, record.prewarm_done) == ("fresh", True, True)
 
 
+def test_holdings_carry_their_numeric_values_as_the_nearest_doubles(
+    setup: tuple[Database, LedgerRepo], database_url: str
+) -> None:
+    db, repo = setup
+    outcome = build(db, repo)
+
+    holdings = rows(
+        database_url,
+        "SELECT price, price_f8, fx_rate, fx_rate_f8, value_base, value_base_f8"
+        " FROM pack_holding_valuations WHERE pack_id = %s",
+        outcome.pack_id,
+    )
+
+    assert holdings
+    for h in holdings:  # Python's float(Decimal) rounds correctly: an independent check
+        doubles = (h["price_f8"], h["fx_rate_f8"], h["value_base_f8"])
+        assert doubles == (float(h["price"]), float(h["fx_rate"]), float(h["value_base"]))
+    with pytest.raises(psycopg.errors.GeneratedAlways), psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE pack_holding_valuations SET price_f8 = 0")
+
+
 def test_same_inputs_give_the_same_hash_in_another_database(
     setup: tuple[Database, LedgerRepo], empty_database_url: str
 ) -> None:

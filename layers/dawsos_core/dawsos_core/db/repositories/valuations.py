@@ -60,7 +60,8 @@ def holding_window(
     """Every holding's window in one row each, aggregated in SQL as packed big-endian
     binary (``int4send``/``float8send``) and read straight into numpy: ten years of 500
     holdings is 500 rows, not 1.3 million rows of Decimals. Floats are what the attribution
-    computes with (float64, as the pinned conventions say)."""
+    computes with (float64, as the pinned conventions say), converted from the numeric
+    record when the pack was written (migration 0015)."""
     with in_transaction(conn):
         # The aggregate of a long window outgrows the default 4 MB and spills to disk.
         conn.execute("SELECT set_config('work_mem', '64MB', true)")
@@ -69,9 +70,9 @@ def holding_window(
             # ``days`` places each value, so no ORDER BY (and no sort) is needed.
             "SELECT h.commodity,"
             " string_agg(int4send(v.date - %s::date), ''::bytea) AS days,"
-            " string_agg(float8send(h.price::float8), ''::bytea) AS price,"
-            " string_agg(float8send(h.fx_rate::float8), ''::bytea) AS fx_rate,"
-            " string_agg(float8send(h.value_base::float8), ''::bytea) AS value_base"
+            " string_agg(float8send(h.price_f8), ''::bytea) AS price,"
+            " string_agg(float8send(h.fx_rate_f8), ''::bytea) AS fx_rate,"
+            " string_agg(float8send(h.value_base_f8), ''::bytea) AS value_base"
             " "
             + _live_window(
                 " JOIN pack_holding_valuations h ON h.pack_id = v.pack_id"
