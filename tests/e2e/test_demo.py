@@ -42,6 +42,11 @@ def test_demo_runs_the_whole_job_over_http_and_stops_every_part(tmp_path: Path) 
     }
     for row, value in summary.items():
         assert re.search(rf"{re.escape(row)}\s+│\s+{value}", out), f"no {row} row in:\n{out}"
+    day = r"\d{4}-\d\d-\d\d"
+    drawdown = (
+        rf"max drawdown\s+│\s+-?\d+\.\d\d% \({day} to {day}, (not recovered|recovered {day})\)"
+    )
+    assert re.search(drawdown, out), out
     assert "sha256 matches; watermark authentic" in re.sub(r"\s+", " ", out)
     assert "POST /v1/execute macro_overview -> 200: DGS10" in out
     assert re.search(r"news_impact -> 200: \d+ headlines, e\.g\. '\[demo\] ", out)

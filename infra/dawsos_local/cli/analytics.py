@@ -18,11 +18,21 @@ from dawsos_local.cli import console, data_dir_option, database, main
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.2f}%"
+
+
+def _drawdown(answer: Performance) -> str:
+    m = answer.metrics
+    if m.max_drawdown_peak is None:  # the value never fell
+        return pct(m.max_drawdown)
+    recovery = m.max_drawdown_recovery
+    state = "not recovered" if recovery is None else f"recovered {recovery}"
+    return f"{pct(m.max_drawdown)} ({m.max_drawdown_peak} to {m.max_drawdown_trough}, {state})"
+
+
 def performance_table(answer: Performance) -> Table:
     m, a = answer.metrics, answer.attribution
-
-    def pct(x: float | None) -> str:
-        return "n/a" if x is None else f"{100 * x:.2f}%"
 
     table = Table(
         "measure",
@@ -36,11 +46,7 @@ def performance_table(answer: Performance) -> Table:
     table.add_row("volatility", pct(m.volatility))
     table.add_row("Sharpe", "n/a" if m.sharpe is None else f"{m.sharpe:.3f}")
     table.add_row("Sortino", "n/a" if m.sortino is None else f"{m.sortino:.3f}")
-    table.add_row(
-        "max drawdown",
-        f"{pct(m.max_drawdown)} ({m.max_drawdown_peak} to "
-        f"{m.max_drawdown_trough}, recovered {m.max_drawdown_recovery})",
-    )
+    table.add_row("max drawdown", _drawdown(answer))
     table.add_row(
         "attribution: local / FX / interaction",
         f"{pct(a.local)} / {pct(a.fx)} / {pct(a.interaction)} = {pct(a.total)}",
