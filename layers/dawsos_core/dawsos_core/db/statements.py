@@ -43,9 +43,11 @@ class Read(Generic[T]):
 
     def run(self, conn: Connection) -> T:
         opened = _opened.get()
-        if opened is not None and opened.conn is conn and self.key in opened.values:
-            value: T = opened.values[self.key]
-            return value
+        if opened is not None and opened.conn is conn:
+            key = self.key
+            if key in opened.values:
+                value: T = opened.values[key]
+                return value
         return self.parse(conn.execute(self.sql, self.params).fetchall())
 
 

@@ -55,7 +55,9 @@ class HoldingSeries:
 
 
 # One holding on one day, as the window's aggregate packs it: big-endian, unaligned.
-_HOLDING_DAY = np.dtype([("day", ">i4"), ("price", ">f8"), ("fx_rate", ">f8"), ("value", ">f8")])
+_HOLDING_DAY = np.dtype(
+    [("day", ">i4"), ("price", ">f8"), ("fx_rate", ">f8"), ("value_base", ">f8")]
+)
 
 
 def holding_window(
@@ -74,7 +76,7 @@ def holding_window(
             # No ORDER BY (and no sort): ``day`` places each value.
             "SELECT h.commodity, string_agg(int4send(v.date - %s::date)"
             " || float8send(h.price_f8) || float8send(h.fx_rate_f8)"
-            " || float8send(h.value_base_f8), ''::bytea) AS days"
+            " || float8send(h.value_base_f8), ''::bytea) AS packed"
             " "
             + _live_window(
                 " JOIN pack_holding_valuations h ON h.pack_id = v.pack_id"
@@ -86,14 +88,14 @@ def holding_window(
         ).fetchall()
     series = []
     for r in rows:
-        packed = np.frombuffer(r["days"], dtype=_HOLDING_DAY)
+        packed = np.frombuffer(r["packed"], dtype=_HOLDING_DAY)
         series.append(
             HoldingSeries(
                 commodity=r["commodity"],
                 days=packed["day"].astype(np.int64),
                 price=packed["price"].astype(np.float64),
                 fx_rate=packed["fx_rate"].astype(np.float64),
-                value_base=packed["value"].astype(np.float64),
+                value_base=packed["value_base"].astype(np.float64),
             )
         )
     return series
