@@ -16,6 +16,10 @@ LOCAL_CREDENTIALS = {
 }
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 _EXPIRED = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
     b"<Message>Request has expired</Message></Error>"
@@ -26,9 +30,9 @@ class PresignedExpiry:
     """WSGI middleware: refuse a presigned request after X-Amz-Date + X-Amz-Expires, as S3
     does (moto accepts expired links, so without this the local stack would too)."""
 
-    def __init__(self, app: Any, clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(self, app: Any, clock: Callable[[], dt.datetime] = _utcnow) -> None:
         self.app = app
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.clock = clock
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         query = parse_qs(environ.get("QUERY_STRING", ""))
@@ -47,8 +51,9 @@ class PresignedExpiry:
         return result
 
 
-def _moto_server(host: str) -> Any:
-    """moto's threaded server with its WSGI app behind PresignedExpiry."""
+def _moto_server(host: str, clock: Callable[[], dt.datetime]) -> Any:
+    """moto's threaded server with its WSGI app behind PresignedExpiry (which asks clock
+    for the time)."""
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
@@ -59,7 +64,7 @@ def _moto_server(host: str) -> Any:
 
     class Server(ThreadedMotoServer):
         def _server_entry(self) -> None:
-            app = PresignedExpiry(DomainDispatcherApplication(create_backend_app))
+            app = PresignedExpiry(DomainDispatcherApplication(create_backend_app), clock)
             self._server = make_server(
                 self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
             )
@@ -70,13 +75,16 @@ def _moto_server(host: str) -> Any:
 
 
 class LocalAws:
-    def __init__(self, bucket: str) -> None:
+    def __init__(self, bucket: str, clock: Callable[[], dt.datetime] = _utcnow) -> None:
         self.bucket = bucket
+        # The time presigned links are checked against; read on every request, so a test
+        # may swap it while the server runs.
+        self.clock = clock
         self._server: Any = None
         self.endpoint_url = ""
 
     def start(self) -> LocalAws:
-        self._server = _moto_server("127.0.0.1")
+        self._server = _moto_server("127.0.0.1", lambda: self.clock())
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -18,6 +19,9 @@ from typing import Any
 
 import pytest
 
+from dawsos_local.stack import DataDir
+from dawsos_local.tokens import mint
+
 DAWSOS = [str(Path(sys.executable).parent / "dawsos")]  # the installed console command
 
 
@@ -27,6 +31,7 @@ class Served:
     data_dir: Path
     process: subprocess.Popen[str]
     output: list[str]
+    drain: threading.Thread  # appends serve's output to `output` until serve closes it
 
     def token(self, sub: str = "alice", ttl: int = 600) -> str:
         out = subprocess.run(
@@ -37,6 +42,13 @@ class Served:
             timeout=60,
         )
         return out.stdout.strip()
+
+    def expired_token(self, sub: str = "alice") -> str:
+        """A token signed with serve's secret that expired an hour ago: minted in-process as
+        of a past time (`dawsos token` mints as of now, so its tokens would have to be waited
+        out)."""
+        issued = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        return mint(DataDir(self.data_dir).jwt_secret(), sub, ttl_seconds=60, now=issued)
 
 
 def request(
@@ -82,7 +94,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     # Keep reading so serve's request log can never fill the pipe and block it.
     drain = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)  # type: ignore[arg-type]
     drain.start()
-    yield Served(url, data_dir, process, lines)
+    yield Served(url, data_dir, process, lines, drain)
     if process.poll() is None:
         process.send_signal(signal.SIGINT)  # as a user stops it: its Postgres stops too
         try:
