@@ -8,9 +8,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dawsos_core.db.connection import Database
+from dawsos_core.jobs import PackJob, run_job
 from dawsos_core.observability.logs import service_logger
-from dawsos_core.pricing.builder import run_job
-from dawsos_core.pricing.jobs import PackJob
 from dawsos_core.resources import get_database, get_settings, get_telemetry
 
 SERVICE = "pack_builder"

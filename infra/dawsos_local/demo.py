@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dawsos_core.analytics.performance import performance
+from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
 from dawsos_core.errors import DawsosError
 from dawsos_core.exports.watermark import verify
@@ -22,8 +22,8 @@ from dawsos_core.ledger.flows import portfolio_flows
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
-from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.pricing.providers.ecb import EcbFx
+from dawsos_core.valuations import portfolio_performance
 from dawsos_local import example_ledger
 from dawsos_local.backfill import backfill_packs
 from dawsos_local.stack import DataDir, LocalStack
@@ -141,7 +141,7 @@ def _performance_steps(db: Database, console: Console) -> None:
     from dawsos_local.cli.analytics import performance_table
 
     end = example_ledger.END
-    answer = performance(
+    answer = portfolio_performance(
         db, "demo", end - dt.timedelta(days=365), end, policy=PACK_POLICY, owner_sub="demo"
     )
     console.print(performance_table(answer))

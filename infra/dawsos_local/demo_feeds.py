@@ -12,11 +12,11 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.fundamentals import store_profiles
 from dawsos_core.db.repositories.macro_news import store_articles, store_observations
 from dawsos_core.news.newsapi import article_id
-from dawsos_core.pricing.calendar import weekdays
 
 SERIES = {
     "DGS10": (Decimal("4.20"), Decimal("0.03")),

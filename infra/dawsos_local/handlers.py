@@ -42,12 +42,6 @@ def load_handler(
     return handler
 
 
-def function_module(function: str) -> Any:
-    """The module of ``functions/<function>/app.py`` (tests reach its ``app`` resolver)."""
-    load_handler(FUNCTIONS_DIR / function / "app.py")
-    return sys.modules[f"dawsos_fn_{function}"]
-
-
 @dataclass
 class LambdaContext:
     """The attributes of the Lambda context object that handlers and Powertools read."""
@@ -74,5 +68,6 @@ class LambdaContext:
 
 def execute_openapi_document() -> str:
     """The execute function's OpenAPI document exactly as ``GET /openapi.json`` serves it."""
-    document: str = function_module("execute").openapi_document()
-    return document
+    from dawsos_core.api.openapi import openapi_json
+
+    return openapi_json()

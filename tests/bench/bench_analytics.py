@@ -17,7 +17,7 @@ from rich.table import Table
 from dawsos_core.analytics.attribution import currency_attribution
 from dawsos_core.analytics.returns import ValuationSeries, annualised_twr, daily_returns, twr
 from dawsos_core.analytics.risk import max_drawdown, sharpe, sortino, volatility
-from dawsos_core.pricing.calendar import weekdays
+from dawsos_core.calendar import weekdays
 
 TITLE = "analytics: ten years x 500 holdings, ours (with attribution) vs empyrical"
 REPEAT = 20

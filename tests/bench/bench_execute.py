@@ -3,9 +3,9 @@ the demo's data (bean-example ledger, a year of packs).
 
 Reported: p50 and p95; orchestration overhead (the orchestrator's run minus the time its
 capabilities' handlers ran, target at most 2 ms); the whole request path outside the
-handlers against its floor (the path's own statements replayed bare plus the HTTP layer
-answering a canned outcome); total against the bare SQL floor, every statement the request
-ran replayed on one connection (target at most 3x); peak RSS (target at most 256 MB).
+handlers, beside the HTTP layer answering a canned outcome; total against the bare SQL
+floor, every statement the request ran replayed on one connection (target at most 3x);
+peak RSS (target at most 256 MB).
 """
 
 from __future__ import annotations
@@ -31,15 +31,15 @@ from rich.table import Table
 
 from dawsos_core import resources
 from dawsos_core.api import execute as execute_api
+from dawsos_core.calendar import weekdays
 from dawsos_core.context import RequestCtx
-from dawsos_core.db.connection import Database, Tenant
+from dawsos_core.db.connection import Connection, Database
 from dawsos_core.db.repositories.packs import analyze_pack_tables
 from dawsos_core.execution import ExecutionOutcome
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator, RunResult
 from dawsos_core.orchestration.runtime import AgentRuntime, Capability, CapabilityResult, Handler
 from dawsos_core.portfolios import create_portfolio
-from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_local import example_ledger
@@ -106,10 +106,9 @@ def _recorded_statements(handler: Any, event: dict[str, Any]) -> list[Statement]
 
 @dataclass
 class Parts:
-    """Per request: the execute path's own round trips, the orchestrator's run, and the
-    intervals in which a capability's handler was running."""
+    """Per request: the orchestrator's run, and the intervals in which a capability's
+    handler was running."""
 
-    own_sql: float = 0.0
     orchestrator: float = 0.0
     handlers: list[tuple[float, float]] = field(default_factory=list)
 
@@ -127,10 +126,10 @@ _current: list[Parts] = []  # the request being timed; handlers may run on step 
 
 
 def _timed_handler(handler: Handler) -> Handler:
-    def timed(ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def timed(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
         started = time.perf_counter()
         try:
-            return handler(ctx, args)
+            return handler(ctx, tx, args)
         finally:
             if _current:
                 _current[-1].handlers.append((started, time.perf_counter()))
@@ -169,9 +168,9 @@ def replayed(handler: Handler) -> Handler:
     capabilities' work, so that what surrounds them is measured without their noise."""
     first: list[CapabilityResult] = []
 
-    def replay(ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def replay(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
         if not first:
-            first.append(handler(ctx, args))
+            first.append(handler(ctx, tx, args))
         return first[0]
 
     return replay
@@ -179,23 +178,9 @@ def replayed(handler: Handler) -> Handler:
 
 @contextmanager
 def _timed_parts() -> Iterator[Parts]:
-    """Times the opening round trip (transaction, role, ownership, freshness gate), the
-    closing one (execution record and commit), ``PatternOrchestrator.run`` and the
-    capabilities' handlers."""
+    """Times ``PatternOrchestrator.run`` and the capabilities' handlers."""
     parts = Parts()
-    opening, closing, running = Database.tenant, Tenant.close, PatternOrchestrator.run
-
-    @contextmanager
-    def timed_tenant(self: Database, user_sub: str, *reads: Any) -> Iterator[Tenant]:
-        started = time.perf_counter()
-        with opening(self, user_sub, *reads) as tenant:
-            parts.own_sql += time.perf_counter() - started
-            yield tenant
-
-    def timed_close(self: Tenant, write: Any) -> None:
-        started = time.perf_counter()
-        closing(self, write)
-        parts.own_sql += time.perf_counter() - started
+    running = PatternOrchestrator.run
 
     def timed_run(self: PatternOrchestrator, *args: Any) -> RunResult:
         started = time.perf_counter()
@@ -204,15 +189,12 @@ def _timed_parts() -> Iterator[Parts]:
         finally:
             parts.orchestrator += time.perf_counter() - started
 
-    Database.tenant = timed_tenant  # type: ignore[method-assign]
-    Tenant.close = timed_close  # type: ignore[method-assign]
     PatternOrchestrator.run = timed_run  # type: ignore[method-assign]
     _current.append(parts)
     try:
         yield parts
     finally:
         _current.pop()
-        Database.tenant, Tenant.close = opening, closing  # type: ignore[method-assign]
         PatternOrchestrator.run = running  # type: ignore[method-assign]
 
 
@@ -248,35 +230,22 @@ def _http_floor(handler: Any, event: dict[str, Any], repeat: int) -> list[float]
     return times
 
 
-def _replay(url: str, statements: list[Statement], repeat: int) -> tuple[list[float], list[float]]:
+def _replay(url: str, statements: list[Statement], repeat: int) -> list[float]:
     """The request's statements on one autocommit connection, in the request's round trips
-    (a pipelined group is one), each run committing a new execution as the request does.
-    Returns each run's total and the time of the path's own two round trips in it."""
+    (a pipelined group is one), each run committing a new execution as the request does."""
     groups = [list(g) for _, g in itertools.groupby(statements, key=lambda s: s[3] or id(s))]
-    own = {i for i, g in enumerate(groups) if _is_own(g)}
-    totals, own_totals = [], []
+    totals = []
     with psycopg.connect(url, autocommit=True, prepare_threshold=None) as conn:
         for _ in range(repeat):
-            total = own_total = 0.0
-            for i, group in enumerate(groups):
-                started = time.perf_counter()
+            started = time.perf_counter()
+            for group in groups:
                 with conn.pipeline() if len(group) > 1 else nullcontext():
                     cursors = [conn.execute(q, _fresh_id(q, a), **kw) for q, a, kw, _ in group]
                 for cursor in cursors:
                     if cursor.description is not None:
                         cursor.fetchall()
-                spent = time.perf_counter() - started
-                total += spent
-                own_total += spent if i in own else 0.0
-            totals.append(total)
-            own_totals.append(own_total)
-    return totals, own_totals
-
-
-def _is_own(group: list[Statement]) -> bool:
-    """The opening round trip begins the transaction; the closing one writes the record."""
-    texts = [str(q) for q, *_ in group]
-    return texts[0] == "BEGIN" or any(t.startswith("INSERT INTO executions") for t in texts)
+            totals.append(time.perf_counter() - started)
+    return totals
 
 
 def _fresh_id(query: Any, params: Any) -> Any:
@@ -320,7 +289,7 @@ def measure(
             for _ in range(3):
                 response = handler(fresh_request(event), LambdaContext("execute"))
                 assert response["statusCode"] == 200, response["body"][:500]
-            totals, outside, own_sql, orchestration = [], [], [], []
+            totals, outside, orchestration = [], [], []
             for _ in range(repeat):
                 request = fresh_request(event)  # a new request id: nothing of the last reused
                 with _timed_parts() as parts:
@@ -331,28 +300,22 @@ def measure(
                 capabilities = parts.capabilities()
                 totals.append(total)
                 outside.append(total - capabilities)
-                own_sql.append(parts.own_sql)
                 orchestration.append(parts.orchestrator - capabilities)
             # the handler's peak, before the floors below hold their own copies of the answer
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             statements = _recorded_statements(handler, event)
             http = _http_floor(handler, event, repeat)
-        floor, own_floor = _replay(url, statements, repeat)
+        floor = _replay(url, statements, repeat)
     finally:
         os.environ.clear()
         os.environ.update(saved)
         resources.reset()
-    rest = [o - s for o, s in zip(outside, own_sql, strict=True)]
-    outside_floor = p(own_floor, 50) + p(http, 50)
     table = Table("measure", "p50", "p95")
     rows = [
         ("handler total", totals),
         ("outside the capabilities' handlers (the whole request path)", outside),
-        ("  the path's own two round trips (role, ownership, gate; record, commit)", own_sql),
-        ("  the rest (HTTP, validation, orchestration, canonical JSON and hash)", rest),
-        ("    orchestration: the orchestrator's run minus the handlers", orchestration),
-        ("floor: the path's own statements replayed bare", own_floor),
-        ("floor: the HTTP layer answering a canned outcome", http),
+        ("  orchestration: the orchestrator's run minus the handlers", orchestration),
+        ("the HTTP layer answering a canned outcome", http),
         (f"floor: all {len(statements)} statements replayed bare", floor),
     ]
     for name, values in rows:
@@ -360,9 +323,7 @@ def measure(
     console.print(table)
     console.print(
         f"orchestration overhead p50 {p(orchestration, 50) * 1000:.2f} ms (target <= 2 ms); "
-        f"the whole path outside the capabilities {p(outside, 50) * 1000:.2f} ms, "
-        f"{p(outside, 50) / outside_floor:.2f}x its floor of {outside_floor * 1000:.2f} ms "
-        "(own statements bare + HTTP layer); "
+        f"the whole path outside the capabilities {p(outside, 50) * 1000:.2f} ms; "
         f"total / SQL floor = {p(totals, 50) / p(floor, 50):.2f}x (target <= 3x); "
         f"peak RSS {peak_mb:.0f} MB (target <= 256 MB)"
     )

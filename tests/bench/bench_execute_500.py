@@ -19,11 +19,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.packs import analyze_pack_tables, finish_pack, insert_pack
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
-from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.pricing.content import content_hash
 from tests.bench.bench_execute import measure, overview_event_for
 from tests.bench.database import bench_server

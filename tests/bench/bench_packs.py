@@ -21,9 +21,9 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.packs import FxRow, PriceRow, insert_pack
-from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.pricing.content import content_hash
 from tests.bench.database import bench_server
 

@@ -12,7 +12,8 @@ from rich.table import Table
 from dawsos_core.analytics.charts import overview_chart, render_png
 from dawsos_core.analytics.performance import Performance, performance
 from dawsos_core.analytics.returns import daily_returns
-from dawsos_core.analytics.series import load_series
+from dawsos_core.portfolios import get_portfolio
+from dawsos_core.valuations import performance_window
 from dawsos_local.cli import console, data_dir_option, database, main
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -91,21 +92,21 @@ def performance_command(
     data_dir: Path,
 ) -> None:
     """TWR, MWR, risk and currency attribution over a window of fresh packs."""
-    with database(data_dir) as db:
-        answer = performance(
-            db, portfolio_id, start.date(), end.date(), policy=policy, annual_risk_free=risk_free
+    with database(data_dir) as db, db.session() as conn:
+        portfolio = get_portfolio(conn, portfolio_id, None)
+        window = performance_window(conn, portfolio, policy, start.date(), end.date())
+    answer = performance(window, risk_free)
+    if png is not None:
+        a = answer.attribution
+        chart = overview_chart(
+            f"{portfolio_id} value",
+            answer.base_currency,
+            window.series,
+            daily_returns(window.series),
+            {"local": a.local, "fx": a.fx, "interaction": a.interaction, "total": a.total},
         )
-        if png is not None:
-            series = load_series(db, portfolio_id, policy, start.date(), end.date())
-            chart = overview_chart(
-                f"{portfolio_id} value",
-                answer.base_currency,
-                series,
-                daily_returns(series),
-                answer.attribution.model_dump(include={"local", "fx", "interaction", "total"}),
-            )
-            png.write_bytes(render_png(chart))
-            console.print(f"wrote {png}")
+        png.write_bytes(render_png(chart))
+        console.print(f"wrote {png}")
     if as_json:
         click.echo(answer.model_dump_json(indent=2))
     else:

@@ -10,9 +10,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dawsos_core.calendar import london_today, weekdays
 from dawsos_core.db.repositories.packs import PackRecord, list_packs, pack_by_id
 from dawsos_core.errors import NotFound
-from dawsos_core.pricing.calendar import london_today, weekdays
+from dawsos_core.pricing.health import PackView
 from dawsos_core.pricing.packs import PackOutcome, build_pack, check_request
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.sources import fx_provider, price_source
@@ -116,20 +117,7 @@ def backfill(
 
 
 def _pack_json(record: PackRecord) -> dict[str, object]:
-    return {
-        "id": record.id,
-        "date": record.date.isoformat(),
-        "policy": record.policy,
-        "hash": record.hash,
-        "status": record.status,
-        "is_fresh": record.is_fresh,
-        "superseded_by": record.superseded_by,
-        "reconciliation_error_bps": None
-        if record.reconciliation_error_bps is None
-        else float(record.reconciliation_error_bps),
-        "ledger_commit_hash": record.ledger_commit_hash,
-        "error": record.error_message,
-    }
+    return PackView.of(record).model_dump(mode="json")
 
 
 @pack.command("show")

@@ -21,12 +21,27 @@ def previous_weekday(day: dt.date) -> dt.date:
 
 
 def weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every weekday from ``start`` to ``end``, both included."""
     days, day = [], start
     while day <= end:
         if is_weekday(day):
             days.append(day)
         day += dt.timedelta(days=1)
     return days
+
+
+def weekdays_back(end: dt.date, count: int) -> dt.date:
+    """The weekday ``count`` weekdays before ``end`` (a weekend ``end`` counts from the
+    weekday before it)."""
+    day = end if is_weekday(end) else previous_weekday(end)
+    for _ in range(count):
+        day = previous_weekday(day)
+    return day
+
+
+def window_start(start: dt.date) -> dt.date:
+    """A window opens with the valuation at the end of ``start``, rolled back to a weekday."""
+    return start if is_weekday(start) else previous_weekday(start)
 
 
 def expected_pack_date(now: dt.datetime) -> dt.date:

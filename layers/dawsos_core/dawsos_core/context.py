@@ -1,11 +1,30 @@
-"""The immutable context of one request: who asks, and which pack and ledger commit every
-figure of the answer comes from."""
+"""The immutable context of one request: who asks, about which portfolio, and which pack and
+ledger commit every figure of the answer comes from."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dawsos_core.db.repositories.portfolios import PortfolioRecord
+
+# The fields a pattern may read as ``{{ctx.x}}``: the scalars of the context.
+TEMPLATE_FIELDS = (
+    "request_id",
+    "trace_id",
+    "user_sub",
+    "pricing_pack_id",
+    "pack_hash",
+    "pricing_policy",
+    "as_of",
+    "ledger_commit_hash",
+    "base_currency",
+    "environment",
+    "pack_is_fresh",
+    "pack_age_days",
+)
 
 
 @dataclass(frozen=True)
@@ -13,9 +32,11 @@ class RequestCtx:
     request_id: str
     trace_id: str
     user_sub: str
+    portfolio: PortfolioRecord | None  # the caller's portfolio the inputs name, if any
     pricing_pack_id: str
     pack_hash: str
     pricing_policy: str
+    pack_sources: frozenset[str]  # the data sources of the pack's prices and rates
     as_of: dt.date
     ledger_commit_hash: str
     base_currency: str
@@ -37,7 +58,13 @@ class RequestCtx:
         }
 
     def as_template_values(self) -> dict[str, Any]:
-        """The fields for ``{{ctx.x}}`` templates (a shallow copy: every field is a scalar)."""
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        """The values of ``{{ctx.x}}`` templates, dates as ISO text."""
+        values = {name: getattr(self, name) for name in TEMPLATE_FIELDS}
         values["as_of"] = self.as_of.isoformat()
         return values
+
+    def require_portfolio(self) -> PortfolioRecord:
+        """The request's portfolio, for capabilities that answer about one."""
+        if self.portfolio is None:
+            raise ValueError("this capability needs a pattern whose inputs name a portfolio_id")
+        return self.portfolio

@@ -1,5 +1,5 @@
-"""POST /v1/execute as a service: caller -> pattern and inputs -> portfolio ownership ->
-freshness gate -> RequestCtx -> orchestrator -> stored execution.
+"""POST /v1/execute as a service: pattern and inputs -> the caller's request transaction ->
+portfolio -> freshness gate -> RequestCtx -> orchestrator -> stored execution.
 
 The result is serialised canonically and hashed: the same pattern, inputs, pack and ledger
 commit give a byte-identical result and an equal ``result_hash``.
@@ -7,7 +7,6 @@ commit give a byte-identical result and an equal ``result_hash``.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 import uuid
@@ -16,18 +15,18 @@ from typing import Any
 
 import orjson
 
+from dawsos_core.calendar import expected_pack_date
 from dawsos_core.context import RequestCtx
-from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.executions import execution_insert
-from dawsos_core.db.repositories.packs import PackRecord, pack_read, pack_states_read
-from dawsos_core.db.repositories.portfolios import portfolio_read
-from dawsos_core.db.statements import Read
+from dawsos_core.db.connection import Connection, Database
+from dawsos_core.db.repositories.executions import insert_execution
+from dawsos_core.db.repositories.packs import pack_by_id, pack_sources
+from dawsos_core.db.repositories.portfolios import PortfolioRecord
 from dawsos_core.errors import NotFound, PackNotReady, ViewBlocked
 from dawsos_core.observability.telemetry import annotate
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec
-from dawsos_core.pricing.calendar import expected_pack_date
-from dawsos_core.pricing.health import pack_state_of
+from dawsos_core.portfolios import get_portfolio
+from dawsos_core.pricing.gate import GatedPack, expected_pack, expected_pack_state, pinned_pack
 from dawsos_core.rights.registry import load_registry
 from dawsos_core.settings import Settings
 
@@ -45,91 +44,24 @@ class ExecutionOutcome:
 
 def canonical_json(value: Any) -> str:
     """Keys sorted, no whitespace, UTF-8, dates as ISO text, floats in their shortest form
-    that reads back to the same double (orjson: about twenty times the standard library's
-    speed on an answer's series). JSON has no spelling for NaN or infinity and orjson would
-    write null, so a non-finite float is refused instead."""
+    that reads back to the same double. JSON has no spelling for NaN or infinity, so an
+    answer holding one is refused."""
     text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    # orjson writes NaN and infinity as null, so a text without null had none to write.
+    # orjson writes NaN and infinity as null: only a text with a null can hide one.
     if b"null" in text and not _all_finite(value):
         raise ValueError("the answer holds a non-finite number (NaN or infinity)")
     return text.decode()
 
 
 def _all_finite(value: Any) -> bool:
-    """No NaN or infinity anywhere in ``value`` (a loop over a stack: no call per node)."""
-    stack = [value]
-    pop, extend, isfinite = stack.pop, stack.extend, math.isfinite
-    while stack:
-        item = pop()
-        kind = type(item)
-        if kind is float:
-            if not isfinite(item):
-                return False
-        elif kind is dict:
-            extend(item.values())
-        elif kind is list or kind is tuple:
-            try:  # a series at C speed: a NaN or an infinity makes the sum non-finite
-                if isfinite(sum(item)):
-                    continue
-            except (TypeError, OverflowError):  # not all numbers, or an int beyond floats
-                pass
-            extend(item)
-        elif isinstance(item, float) and not isfinite(item):
-            return False
+    """No NaN or infinity anywhere in ``value``."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_all_finite(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_all_finite(v) for v in value)
     return True
-
-
-_NOT_READY = {"none": "is not built yet", "warming": "is still being built", "error": "failed"}
-
-
-def _gate_read(settings: Settings, pack_id: str | None, expected: dt.date) -> Read[Any]:
-    if pack_id is not None:
-        return pack_read(pack_id)
-    return pack_states_read(settings.pricing_policy, expected)
-
-
-def _choose_pack(
-    settings: Settings,
-    gate: Any,
-    expected: dt.date,
-    require_fresh: bool,
-    pack_id: str | None,
-) -> tuple[PackRecord, int]:
-    """The freshness gate over ``gate``, the value of ``_gate_read``: the pinned pack, the
-    expected date's fresh pack, or (without ``require_fresh``) the last fresh one."""
-    if pack_id is not None:
-        pinned: PackRecord | None = gate
-        if pinned is None:
-            raise NotFound(f"no pricing pack {pack_id}")
-        if not pinned.is_fresh:
-            raise PackNotReady(
-                f"pricing pack {pack_id} is {pinned.status}",
-                status=pinned.status,
-                pack_id=pinned.id,
-                retry_after_seconds=settings.retry_after_seconds,
-            )
-        return pinned, (expected - pinned.date).days
-    state = pack_state_of(expected, gate)
-    if state.is_fresh:
-        assert state.current is not None
-        return state.current, 0
-    if require_fresh:
-        raise PackNotReady(
-            f"the {settings.pricing_policy} pack for {expected} {_NOT_READY[state.status]}; "
-            "retry later, or ask with require_fresh false for the last fresh pack",
-            status=state.status,
-            pack_id=None if state.current is None else state.current.id,
-            retry_after_seconds=settings.retry_after_seconds,
-        )
-    last = state.last_fresh
-    if last is None:
-        raise PackNotReady(
-            "no fresh pricing pack exists yet",
-            status="none",
-            pack_id=None,
-            retry_after_seconds=settings.retry_after_seconds,
-        )
-    return last, (expected - last.date).days
 
 
 def resolve_pattern(
@@ -156,20 +88,15 @@ def execute_pattern(
     request_id: str,
     trace_id: str,
 ) -> ExecutionOutcome:
-    """One transaction under the caller's role: one round trip begins it and reads the
-    portfolio's ownership and the freshness gate, then come the capabilities' own, then
-    one writes the execution record and commits."""
+    """Run ``pattern`` for ``user_sub`` in one transaction under the caller's role: the
+    portfolio the inputs name, the gated pack, the steps, and the stored execution."""
     annotate(pattern_id=pattern.id)
-    portfolio_id = values.get("portfolio_id")
-    owner = None if portfolio_id is None else portfolio_read(str(portfolio_id), user_sub)
-    expected = expected_pack_date(settings.now())
-    gate = _gate_read(settings, pack_id, expected)
-    with db.tenant(user_sub, gate, *([] if owner is None else [owner])) as tenant:
-        if owner is not None and tenant.result(owner) is None:
-            raise NotFound(f"no portfolio {portfolio_id}")  # another user's too
-        pack, age = _choose_pack(settings, tenant.result(gate), expected, require_fresh, pack_id)
-        ctx = _request_ctx(settings, pack, age, user_sub, request_id, trace_id)
-        run = orchestrator.run(pattern, values, ctx)
+    with db.request_transaction(user_sub) as tx:
+        portfolio_id = values.get("portfolio_id")
+        portfolio = None if portfolio_id is None else get_portfolio(tx, str(portfolio_id), user_sub)
+        gated = _gate(tx, settings, require_fresh=require_fresh, pack_id=pack_id)
+        ctx = _request_ctx(tx, settings, portfolio, gated, user_sub, request_id, trace_id)
+        run = orchestrator.run(pattern, values, ctx, tx)
         registry = load_registry()
         hidden = registry.view_blocked(run.sources, settings.environment)
         if hidden:
@@ -187,21 +114,20 @@ def execute_pattern(
             "sources": sorted(run.sources),
         }
         execution_id = uuid.uuid4()
-        tenant.close(
-            execution_insert(
-                execution_id=execution_id,
-                request_id=request_id,
-                trace_id=trace_id,
-                user_sub=user_sub,
-                pattern_id=pattern.id,
-                inputs=canonical_json(values),
-                portfolio_id=None if portfolio_id is None else str(portfolio_id),
-                pricing_pack_id=ctx.pricing_pack_id,
-                ledger_commit_hash=ctx.ledger_commit_hash,
-                provenance=canonical_json(provenance),
-                result=result_text,
-                result_hash=result_hash,
-            )
+        insert_execution(
+            tx,
+            execution_id=execution_id,
+            request_id=request_id,
+            trace_id=trace_id,
+            user_sub=user_sub,
+            pattern_id=pattern.id,
+            inputs=canonical_json(values),
+            portfolio_id=None if portfolio is None else portfolio.id,
+            pricing_pack_id=ctx.pricing_pack_id,
+            ledger_commit_hash=ctx.ledger_commit_hash,
+            provenance=canonical_json(provenance),
+            result=result_text,
+            result_hash=result_hash,
         )
     return ExecutionOutcome(
         execution_id=str(execution_id),
@@ -214,32 +140,52 @@ def execute_pattern(
     )
 
 
+def _gate(
+    tx: Connection, settings: Settings, *, require_fresh: bool, pack_id: str | None
+) -> GatedPack:
+    """The pinned pack, or the expected pack of the settings' policy."""
+    expected = expected_pack_date(settings.now())
+    retry = settings.retry_after_seconds
+    if pack_id is not None:
+        return pinned_pack(pack_by_id(tx, pack_id), pack_id, expected, retry_after_seconds=retry)
+    state = expected_pack_state(tx, settings.pricing_policy, expected)
+    return expected_pack(state, require_fresh=require_fresh, retry_after_seconds=retry)
+
+
 def _request_ctx(
+    tx: Connection,
     settings: Settings,
-    pack: PackRecord,
-    age: int,
+    portfolio: PortfolioRecord | None,
+    gated: GatedPack,
     user_sub: str,
     request_id: str,
     trace_id: str,
 ) -> RequestCtx:
+    pack = gated.pack
     if pack.ledger_commit_hash is None or pack.base_currency is None:
         raise PackNotReady(
             f"pricing pack {pack.id} records no ledger commit; rebuild it",
             status="error",
             pack_id=pack.id,
         )
-    annotate(pricing_pack_id=pack.id, ledger_commit_hash=pack.ledger_commit_hash, pack_age_days=age)
+    annotate(
+        pricing_pack_id=pack.id,
+        ledger_commit_hash=pack.ledger_commit_hash,
+        pack_age_days=gated.age_days,
+    )
     return RequestCtx(
         request_id=request_id,
         trace_id=trace_id,
         user_sub=user_sub,
+        portfolio=portfolio,
         pricing_pack_id=pack.id,
         pack_hash=pack.hash,
         pricing_policy=pack.policy,
+        pack_sources=frozenset(pack_sources(tx, pack.id)),
         as_of=pack.date,
         ledger_commit_hash=pack.ledger_commit_hash,
         base_currency=pack.base_currency,
         environment=settings.environment.value,
-        pack_is_fresh=pack.is_fresh and pack.superseded_by is None and age == 0,
-        pack_age_days=age,
+        pack_is_fresh=gated.is_fresh,
+        pack_age_days=gated.age_days,
     )

@@ -15,8 +15,8 @@ from typing import Any
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.packs import pack_commodities
 from dawsos_core.errors import DawsosError
-from dawsos_core.pricing.credentials import provider_key
-from dawsos_core.pricing.http import HttpClient
+from dawsos_core.providers.credentials import provider_key
+from dawsos_core.providers.http import HttpClient
 from dawsos_core.settings import Settings
 
 NEWS_DAYS = 7

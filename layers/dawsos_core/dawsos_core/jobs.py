@@ -1,4 +1,5 @@
-"""What one pack_builder invocation is asked to do.
+"""What one pack_builder invocation is asked to do, and doing it: migrate, check freshness,
+or build the pack a job names and then store the provider feeds of its date.
 
 The EventBridge Scheduler target passes ``{"scheduled_time": "<aws.scheduler.scheduled-time>"}``;
 the pack date is that instant's calendar date in London, where the 16:30 cut is defined.
@@ -10,12 +11,28 @@ reports whether the expected pack is fresh (the 18:00 London alarm's input).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
-from zoneinfo import ZoneInfo
+import time
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-LONDON = ZoneInfo("Europe/London")
+from dawsos_core.calendar import LONDON, expected_pack_date, london_today
+from dawsos_core.db.connection import Database
+from dawsos_core.db.migrations import migrate
+from dawsos_core.errors import PackFailed
+from dawsos_core.feeds import store_feeds
+from dawsos_core.observability.metrics import (
+    PACK_AGE_DAYS,
+    PACK_BUILD_DURATION,
+    PACK_FRESH,
+    RECONCILIATION_BPS,
+)
+from dawsos_core.observability.telemetry import annotate, count, span
+from dawsos_core.pricing.gate import expected_pack_state
+from dawsos_core.pricing.packs import build_pack
+from dawsos_core.pricing.policies import get_policy
+from dawsos_core.pricing.sources import fx_provider, price_source
+from dawsos_core.settings import Settings
 
 
 class PackJob(BaseModel):
@@ -40,3 +57,63 @@ class PackJob(BaseModel):
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
         return when.astimezone(LONDON).date()
+
+
+def report_freshness(db: Database, settings: Settings, policy: str) -> dict[str, Any]:
+    """The expected pack's freshness as metrics (PackFresh 0/1, PackAgeDays of the last fresh
+    pack): after every build, and at 18:00 London, when a 0 raises the not-fresh alarm."""
+    with db.session() as conn:
+        state = expected_pack_state(conn, policy, expected_pack_date(settings.now()))
+    age = None if state.last_fresh is None else (state.expected_date - state.last_fresh.date).days
+    count(PACK_FRESH, 1 if state.is_fresh else 0, policy=policy)
+    if age is not None:
+        count(PACK_AGE_DAYS, age, policy=policy)
+    return {
+        "expected_date": state.expected_date.isoformat(),
+        "fresh": state.is_fresh,
+        "last_fresh_age_days": age,
+    }
+
+
+def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
+    applied = migrate(db)
+    if job.action == "migrate":
+        return {"action": "migrate", "applied": [m.label for m in applied]}
+    policy = get_policy(job.policy or settings.pricing_policy)
+    if job.action == "check_freshness":
+        return {"action": "check_freshness", "policy": policy.name,
+                **report_freshness(db, settings, policy.name)}  # fmt: skip
+    started = time.perf_counter()
+    with span("pack_build", policy=policy.name, date=job.pack_date().isoformat()):
+        outcome = build_pack(
+            db,
+            job.pack_date(),
+            policy.name,
+            fx=fx_provider(policy, settings),
+            ledger_repo=settings.ledger_repo,
+            prices=price_source(settings),
+            today=london_today(settings.now()),
+        )
+    count(PACK_BUILD_DURATION, time.perf_counter() - started, policy=policy.name)
+    annotate(pricing_pack_id=outcome.pack_id, policy=policy.name, pack_status=outcome.status)
+    if outcome.reconciliation_error_bps is not None:
+        count(RECONCILIATION_BPS, float(outcome.reconciliation_error_bps), policy=policy.name)
+    freshness = report_freshness(db, settings, policy.name)
+    if outcome.status == "error":
+        # Recorded as an error pack already; raising lets the scheduler retry and the DLQ keep it.
+        raise PackFailed(f"pack {outcome.pack_id} for {outcome.date} failed: {outcome.error}")
+    return {
+        "action": "build",
+        "date": outcome.date.isoformat(),
+        "policy": outcome.policy,
+        "status": outcome.status,
+        "pack_id": outcome.pack_id,
+        "hash": outcome.hash,
+        "error": outcome.error,
+        "reconciliation_error_bps": None
+        if outcome.reconciliation_error_bps is None
+        else str(outcome.reconciliation_error_bps),
+        "superseded": outcome.superseded,
+        "freshness": freshness,
+        **store_feeds(db, settings, outcome.pack_id, outcome.date),
+    }

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from dawsos_core.db.connection import Database
 from dawsos_core.errors import ConfigurationError
-from dawsos_core.pricing.credentials import forget_secret_clients
+from dawsos_core.providers.credentials import forget_secret_clients
 from dawsos_core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def get_orchestrator() -> PatternOrchestrator:
     from dawsos_core.agents.registry import build_runtime
     from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 
-    return PatternOrchestrator(build_runtime(get_database()))
+    return PatternOrchestrator(build_runtime())
 
 
 @lru_cache(maxsize=1)

@@ -14,14 +14,15 @@ import pytest
 from psycopg.rows import dict_row
 from pyxirr import xirr
 
-from dawsos_core.analytics.performance import performance
+from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.valuations import holding_days
 from dawsos_core.errors import NotFound, Unprocessable
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
-from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
+from dawsos_core.valuations import portfolio_performance
 from dawsos_local.postgres import drop_database, ensure_database
 from tests.conftest import with_database
 from tests.integration.conftest import LedgerRepo
@@ -75,7 +76,7 @@ def stored(url: str) -> list[dict[str, object]]:
 def test_metrics_match_independent_computations(valued: tuple[Database, str]) -> None:
     db, url = valued
 
-    answer = performance(db, "demo", START, END, policy="ECB_CAD", owner_sub="demo")
+    answer = portfolio_performance(db, "demo", START, END, policy="ECB_CAD", owner_sub="demo")
 
     rows = stored(url)
     v = np.array([float(r["value_base"]) for r in rows])  # type: ignore[arg-type]
@@ -102,7 +103,7 @@ def test_metrics_match_independent_computations(valued: tuple[Database, str]) ->
 def test_attribution_is_linked_to_its_total(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
-    answer = performance(db, "demo", START, END, policy="ECB_CAD")
+    answer = portfolio_performance(db, "demo", START, END, policy="ECB_CAD")
     a = answer.attribution
 
     assert a.local + a.fx + a.interaction == pytest.approx(a.total, abs=1e-10)
@@ -114,7 +115,7 @@ def test_attribution_is_linked_to_its_total(valued: tuple[Database, str]) -> Non
 def test_manifest_and_provenance_are_stated(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
-    answer = performance(db, "demo", START, END, policy="ECB_CAD")
+    answer = portfolio_performance(db, "demo", START, END, policy="ECB_CAD")
 
     assert answer.conventions["periods_per_year"] == 252
     assert answer.conventions["linking"] == "Carino"
@@ -122,15 +123,48 @@ def test_manifest_and_provenance_are_stated(valued: tuple[Database, str]) -> Non
     assert answer.provenance["first_pack"].startswith("PP_ECB_CAD_2025-07-01")  # type: ignore[union-attr]
 
 
+def test_holding_days_are_the_stored_valuations_as_plain_rows_would_read(
+    valued: tuple[Database, str],
+) -> None:
+    db, url = valued
+    with psycopg.connect(url) as conn:
+        plain = conn.execute(
+            "SELECT h.commodity, v.date, h.price, h.fx_rate, h.value_base"
+            " FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id"
+            " JOIN pack_holding_valuations h"
+            " ON h.pack_id = v.pack_id AND h.portfolio_id = v.portfolio_id"
+            " WHERE v.portfolio_id = 'demo' AND p.is_fresh AND p.superseded_by IS NULL"
+            " ORDER BY h.commodity, v.date"
+        ).fetchall()
+
+    with db.session() as conn:
+        read = holding_days(conn, "demo", "ECB_CAD", START, END)
+
+    by_row = sorted(
+        zip(
+            [read.commodities[i] for i in read.holding],
+            [START + dt.timedelta(days=int(d)) for d in read.day],
+            read.price,
+            read.fx_rate,
+            read.value_base,
+            strict=True,
+        )
+    )
+    expected = [(c, d, float(px), float(fx), float(v)) for c, d, px, fx, v in plain]
+    assert len(by_row) == len(expected) > 500
+    assert by_row == expected  # each double exactly Python's float of the stored decimal
+    assert read.commodities == sorted({c for c, *_ in plain})
+
+
 def test_window_without_packs_names_the_dates(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
     with pytest.raises(Unprocessable, match="no fresh ECB_CAD valuation of demo on 2025-06-30"):
-        performance(db, "demo", dt.date(2025, 6, 30), END, policy="ECB_CAD")
+        portfolio_performance(db, "demo", dt.date(2025, 6, 30), END, policy="ECB_CAD")
 
 
 def test_another_owner_gets_not_found(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
     with pytest.raises(NotFound):
-        performance(db, "demo", START, END, policy="ECB_CAD", owner_sub="mallory")
+        portfolio_performance(db, "demo", START, END, policy="ECB_CAD", owner_sub="mallory")

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
-from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
 from tests.conftest import ApiResponse

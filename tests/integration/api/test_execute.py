@@ -43,6 +43,7 @@ def test_portfolio_overview_answers_with_provenance_and_attributions(
     assert [t["step"] for t in body["trace"]] == [
         "positions",
         "valuation",
+        "window",
         "metrics",
         "attribution",
         "chart",

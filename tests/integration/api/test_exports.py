@@ -6,16 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 import threading
-import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+import boto3
+import botocore.auth
 import pytest
+from botocore.config import Config
 
 from dawsos_core import resources
 from dawsos_core.db.connection import Database
@@ -25,7 +30,7 @@ from dawsos_core.exports.storage import ExportStore
 from dawsos_core.exports.watermark import user_hash, verify
 from dawsos_core.news.newsapi import NewsApiClient
 from dawsos_core.news.newsapi import fetch_and_store as store_news
-from dawsos_core.pricing.http import HttpClient
+from dawsos_core.providers.http import HttpClient
 from dawsos_core.settings import Settings
 from dawsos_local.aws import LOCAL_CREDENTIALS, LocalAws
 from tests.conftest import ApiResponse, invoke
@@ -42,6 +47,58 @@ def aws() -> Iterator[LocalAws]:
     local = LocalAws(BUCKET).start()
     yield local
     local.stop()
+
+
+@dataclass
+class Clock:
+    """A clock that stands still until it is moved on."""
+
+    now: dt.datetime
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+def signed_at(link: str) -> str:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["X-Amz-Date"][0]
+
+
+def sign_as_of(clock: Clock, aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Have botocore presign links as of the clock's time.
+
+    botocore takes no signing time: its SigV4 signers stamp X-Amz-Date with
+    get_current_datetime, imported by name into the signer's module (botocore.auth, or
+    botocore.crt.auth when awscrt is installed), so that name is patched.
+    """
+    signer = botocore.auth.AUTH_TYPE_MAPS["s3v4-query"]
+
+    def now(remove_tzinfo: bool = True) -> dt.datetime:
+        return clock.now.replace(tzinfo=None) if remove_tzinfo else clock.now
+
+    monkeypatch.setattr(sys.modules[signer.__module__], "get_current_datetime", now)
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=aws.endpoint_url,
+        region_name=LOCAL_CREDENTIALS["AWS_DEFAULT_REGION"],
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        config=Config(signature_version="s3v4"),  # as ExportStore signs
+    )
+    probe = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "probe"})
+    assert signed_at(probe) == clock.now.strftime("%Y%m%dT%H%M%SZ"), "botocore ignored the clock"
+
+
+@pytest.fixture
+def clock(aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """One stopped clock for both ends of a presigned link: botocore signs as of it and the
+    local S3 checks expiry against it."""
+    clock = Clock(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    sign_as_of(clock, aws, monkeypatch)
+    monkeypatch.setattr(aws, "clock", clock)
+    return clock
 
 
 @pytest.fixture
@@ -268,12 +325,12 @@ def test_s3_failing_is_503_and_records_nothing(
 
 
 def test_owner_gets_a_fresh_link_and_others_not_found(
-    exporting: Callable[..., ApiResponse], overview: str
+    exporting: Callable[..., ApiResponse], overview: str, clock: Clock
 ) -> None:
     created = exporting(overview, "txt", key="link").body
     path = f"/v1/exports/{created['export_id']}"
     params = {"export_id": created["export_id"]}
-    time.sleep(1.1)  # X-Amz-Date has one-second resolution: a later link differs
+    clock.advance(seconds=1)  # X-Amz-Date has one-second resolution: a later link differs
 
     again = export_api("GET", path, path_parameters=params, sub="alice")
     others = export_api("GET", path, path_parameters=params, sub="mallory")
@@ -287,14 +344,17 @@ def test_owner_gets_a_fresh_link_and_others_not_found(
 
 
 def test_an_expired_link_is_refused(
-    exporting: Callable[..., ApiResponse], overview: str, monkeypatch: pytest.MonkeyPatch
+    exporting: Callable[..., ApiResponse],
+    overview: str,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("EXPORT_LINK_SECONDS", "1")
     resources.reset()
     created = exporting(overview, "csv", key="short").body
     assert fetch(created["url"])[0] == HTTPStatus.OK
 
-    time.sleep(2.1)
+    clock.advance(seconds=2.1)
     status, body = fetch(created["url"])
 
     assert status == HTTPStatus.FORBIDDEN

@@ -17,13 +17,12 @@ from dawsos_core.db.repositories.macro_news import store_observations
 from dawsos_core.errors import ProviderError
 from dawsos_core.fundamentals.fmp import FmpFundamentals
 from dawsos_core.fundamentals.fmp import fetch_and_store as fetch_profiles
+from dawsos_core.jobs import PackJob, run_job
 from dawsos_core.macro.fred import FredClient
 from dawsos_core.macro.fred import fetch_and_store as store_fred
 from dawsos_core.news.newsapi import NewsApiClient
 from dawsos_core.news.newsapi import fetch_and_store as store_news
-from dawsos_core.pricing.builder import run_job
-from dawsos_core.pricing.http import HttpClient
-from dawsos_core.pricing.jobs import PackJob
+from dawsos_core.providers.http import HttpClient
 from dawsos_core.settings import Settings
 from tests.conftest import ApiResponse
 from tests.integration.conftest import FIXTURES, FRI, FakeProvider, LedgerRepo, rows

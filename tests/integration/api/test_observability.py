@@ -79,6 +79,7 @@ def test_one_execute_emits_its_metrics_and_spans(
     assert invocations == {
         ("ledger.positions", "ok"),
         ("pricing.apply_pack", "ok"),
+        ("valuations.window", "ok"),
         ("metrics.compute_twr", "ok"),
         ("attribution.currency", "ok"),
         ("charts.overview", "ok"),

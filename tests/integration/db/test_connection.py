@@ -1,5 +1,4 @@
-"""The per-process connection survives a database restart without restarting the process;
-transactions are opened, and joined, as the request needs."""
+"""The per-process connection survives a database restart without restarting the process."""
 
 from __future__ import annotations
 
@@ -7,10 +6,9 @@ from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from dawsos_core.db.connection import Database, in_transaction
+from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import migrate
 from dawsos_core.errors import DatabaseUnavailable
 from dawsos_local.postgres import EmbeddedPostgres
@@ -79,26 +77,3 @@ def test_health_answers_503_while_down_and_recovers(
 
     own_server.start()
     assert call_api("execute", "GET", "/health/pack").status == HTTPStatus.OK
-
-
-def test_in_transaction_opens_one_for_a_transaction_local_setting(database_url: str) -> None:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        with in_transaction(conn):
-            conn.execute("SELECT set_config('work_mem', '64MB', true)")
-            inside = conn.execute("SHOW work_mem").fetchone()
-        after = conn.execute("SHOW work_mem").fetchone()
-
-        assert inside == ("64MB",)
-        assert after != inside
-        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-
-
-def test_in_transaction_joins_an_open_transaction_without_a_savepoint(database_url: str) -> None:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("BEGIN")  # a request's transaction
-        with pytest.raises(psycopg.errors.DivisionByZero), in_transaction(conn):
-            conn.execute("SELECT 1 / 0")
-
-        # No savepoint to roll back to: the failure is the request's, which ends it.
-        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
-        conn.execute("ROLLBACK")

@@ -3,16 +3,12 @@ owner filter still sees only the caller's rows."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from contextvars import copy_context
-
 import psycopg
 import pytest
 
-from dawsos_core.db.connection import Database
+from dawsos_core.db.connection import Connection, Database
 from dawsos_core.db.repositories.executions import find_execution
-from dawsos_core.db.repositories.portfolios import list_portfolios, portfolio_by_id, portfolio_read
-from dawsos_core.db.statements import Read, Write
+from dawsos_core.db.repositories.portfolios import list_portfolios, portfolio_by_id
 from dawsos_core.errors import Forbidden
 
 
@@ -35,7 +31,7 @@ def two_owners(database_url: str) -> Database:
 def test_unfiltered_queries_see_only_the_callers_rows(two_owners: Database) -> None:
     db = two_owners
 
-    with db.tenant("mallory"), db.session() as conn:
+    with db.request_transaction("mallory") as conn:
         visible = [p.id for p in list_portfolios(conn, None)]  # no owner filter
         alices = portfolio_by_id(conn, "pa", None)
         count = conn.execute("SELECT count(*) AS n FROM executions").fetchone()
@@ -47,7 +43,7 @@ def test_unfiltered_queries_see_only_the_callers_rows(two_owners: Database) -> N
 
 def test_the_role_is_reset_after_the_request(two_owners: Database) -> None:
     db = two_owners
-    with db.tenant("alice"), db.session() as conn:
+    with db.request_transaction("alice") as conn:
         assert [p.id for p in list_portfolios(conn, None)] == ["pa"]
         execution = find_execution(conn, __import__("uuid").UUID(int=10), "alice")
         assert execution is not None
@@ -64,8 +60,7 @@ def test_the_api_role_cannot_write_another_users_execution(two_owners: Database)
     db = two_owners
 
     with (
-        db.tenant("mallory"),
-        db.session() as conn,
+        db.request_transaction("mallory") as conn,
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
         conn.execute(
@@ -75,13 +70,11 @@ def test_the_api_role_cannot_write_another_users_execution(two_owners: Database)
     db.close()
 
 
-def _role_and_sub(db: Database) -> dict[str, str]:
+def _role_and_sub(conn: Connection) -> dict[str, str]:
     """The connection's role and caller; an unset caller reads as ''."""
-    with db.session() as conn:
-        row = conn.execute(
-            "SELECT current_user AS role,"
-            " coalesce(current_setting('dawsos.user_sub', true), '') AS sub"
-        ).fetchone()
+    row = conn.execute(
+        "SELECT current_user AS role, coalesce(current_setting('dawsos.user_sub', true), '') AS sub"
+    ).fetchone()
     assert row is not None
     return dict(row)
 
@@ -95,105 +88,80 @@ def _executions_of(db: Database, user_sub: str) -> int:
     return int(row["n"])
 
 
-def _insert_for(user_sub: str) -> Write:
-    return Write(
+def _insert_for(conn: Connection, user_sub: str) -> None:
+    conn.execute(
         "INSERT INTO executions (id, request_id, user_sub, pattern_id)"
         " VALUES (gen_random_uuid(), 'r', %s, 'x')",
         (user_sub,),
     )
 
 
-def test_opening_reads_run_under_the_callers_role(two_owners: Database) -> None:
+def test_reads_in_the_request_run_under_the_callers_role(two_owners: Database) -> None:
     db = two_owners
-    owner_before = _role_and_sub(db)
-    alices, own = portfolio_read("pa", None), portfolio_read("pm", None)  # no owner filter
+    owner_before = _role_and_sub(db.connection())
 
-    with db.tenant("mallory", alices, own) as tenant:
-        assert tenant.result(alices) is None
-        record = tenant.result(own)
-        assert record is not None
-        assert record.id == "pm"
-        assert _role_and_sub(db) == {"role": "dawsos_api", "sub": "mallory"}
+    with db.request_transaction("mallory") as conn:
+        alices = portfolio_by_id(conn, "pa", None)  # no owner filter
+        own = portfolio_by_id(conn, "pm", None)
+        inside = _role_and_sub(conn)
 
-    assert _role_and_sub(db) == owner_before
+    assert alices is None
+    assert own is not None
+    assert own.id == "pm"
+    assert inside == {"role": "dawsos_api", "sub": "mallory"}
+    assert _role_and_sub(db.connection()) == owner_before
     db.close()
 
 
-RENAMED = "renamed during the request"
-
-
-def test_opening_reads_are_answered_from_memory_until_the_request_ends(
-    two_owners: Database, database_url: str
+def test_a_requests_writes_commit_at_its_end_with_the_role_gone_after(
+    two_owners: Database,
 ) -> None:
     db = two_owners
-    opened = portfolio_read("pm", "mallory")
+    owner_before = _role_and_sub(db.connection())
 
-    def rename(name: str) -> None:  # committed by another session meanwhile
-        with psycopg.connect(database_url, autocommit=True) as other:
-            other.execute("UPDATE portfolios SET name = %s WHERE id = 'pm'", (name,))
+    with db.request_transaction("mallory") as conn:
+        _insert_for(conn, "mallory")
 
-    with db.tenant("mallory", opened) as tenant, db.session() as conn:
-        rename(RENAMED)
-        again = portfolio_read("pm", "mallory").run(conn)  # an equal read: no round trip
-        fresh = portfolio_read("pm", None).run(conn)  # another read goes to the database
-        with ThreadPoolExecutor(1) as pool:  # as a step thread runs, in a copy of the context
-            in_step = pool.submit(copy_context().run, opened.run, conn).result()
-
-    after = portfolio_read("pm", "mallory").run(db.connection())
-    original = tenant.result(opened)
-    assert original is not None
-    assert again is original
-    assert in_step is original
-    names = [None if r is None else r.name for r in (original, fresh, after)]
-    assert names == [original.name, RENAMED, RENAMED]
-    assert original.name != RENAMED
-    db.close()
-
-
-def test_closing_write_commits_with_the_role_gone_after(two_owners: Database) -> None:
-    db = two_owners
-    owner_before = _role_and_sub(db)
-
-    with db.tenant("mallory") as tenant:
-        tenant.close(_insert_for("mallory"))
-        assert _role_and_sub(db) == owner_before  # committed: the role was transaction-local
-
+    assert _role_and_sub(db.connection()) == owner_before  # the role was transaction-local
     assert _executions_of(db, "mallory") == 1
     db.close()
 
 
-def test_a_refused_closing_write_writes_nothing_and_still_leaves_the_role(
+def test_a_refused_write_writes_nothing_and_still_leaves_the_role(
     two_owners: Database,
 ) -> None:
     db = two_owners
-    owner_before = _role_and_sub(db)
+    owner_before = _role_and_sub(db.connection())
 
     with (
         pytest.raises(psycopg.errors.InsufficientPrivilege),
-        db.tenant("mallory") as tenant,
+        db.request_transaction("mallory") as conn,
     ):
-        tenant.close(_insert_for("alice"))  # another user's row: the policy refuses it
+        _insert_for(conn, "alice")  # another user's row: the policy refuses it
 
-    assert _role_and_sub(db) == owner_before
+    assert _role_and_sub(db.connection()) == owner_before
     assert _executions_of(db, "alice") == 1  # the fixture's only
     db.close()
 
 
-def test_a_failed_opening_read_leaves_no_role(two_owners: Database) -> None:
+def test_a_failed_read_ends_the_request_and_leaves_no_role(two_owners: Database) -> None:
     db = two_owners
-    owner_before = _role_and_sub(db)
-    broken = Read("SELECT 1 / 0 AS n", (), lambda rows: rows)
+    owner_before = _role_and_sub(db.connection())
 
-    with pytest.raises(psycopg.errors.DivisionByZero), db.tenant("mallory", broken):
-        pytest.fail("the context must not be entered")
+    with (
+        pytest.raises(psycopg.errors.DivisionByZero),
+        db.request_transaction("mallory") as conn,
+    ):
+        conn.execute("SELECT 1 / 0 AS n")
 
-    assert _role_and_sub(db) == owner_before
+    assert _role_and_sub(db.connection()) == owner_before
+    assert db.connection().info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     db.close()
 
 
 def test_a_request_is_one_transaction(two_owners: Database) -> None:
     db = two_owners
-    with db.tenant("mallory"), db.session() as conn:
+    with db.request_transaction("mallory") as conn:
         first = conn.execute("SELECT now() AS t").fetchone()
         conn.execute("SELECT pg_sleep(0.01)")
         second = conn.execute("SELECT now() AS t").fetchone()
@@ -203,9 +171,8 @@ def test_a_request_is_one_transaction(two_owners: Database) -> None:
 
 
 def _request_that_writes_then_raises(db: Database, error: Exception) -> None:
-    write = _insert_for("mallory")
-    with db.tenant("mallory"), db.session() as conn:
-        conn.execute(write.sql, write.params)
+    with db.request_transaction("mallory") as conn:
+        _insert_for(conn, "mallory")
         raise error
 
 
@@ -228,7 +195,7 @@ def test_an_abandoned_request_transaction_is_ended_by_the_server(two_owners: Dat
     show = "SHOW idle_in_transaction_session_timeout"
     with db.session() as conn:
         before = conn.execute(show).fetchone()
-    with db.tenant("mallory"), db.session() as conn:
+    with db.request_transaction("mallory") as conn:
         inside = conn.execute(show).fetchone()
     with db.session() as conn:
         after = conn.execute(show).fetchone()

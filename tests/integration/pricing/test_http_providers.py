@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from dawsos_core.errors import ProviderError
-from dawsos_core.pricing.http import HttpClient
 from dawsos_core.pricing.providers.boc import BocValetFx
+from dawsos_core.providers.http import HttpClient
 from tests.integration.conftest import FIXTURES, FakeProvider
 
 VALET_PATH = "/valet/observations/FXUSDCAD/json"

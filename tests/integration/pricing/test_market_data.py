@@ -14,11 +14,11 @@ from pydantic import SecretStr
 
 from dawsos_core.db.connection import Database
 from dawsos_core.errors import ProviderError
-from dawsos_core.pricing.credentials import provider_key
-from dawsos_core.pricing.http import HttpClient
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_core.pricing.providers.market_data import FmpPrices, PolygonPrices
+from dawsos_core.providers.credentials import provider_key
+from dawsos_core.providers.http import HttpClient
 from tests.integration.conftest import FIXTURES, FRI, TODAY, FakeProvider, LedgerRepo, rows
 
 FMP_RECORDED = (FIXTURES / "fmp" / "ACME_2024-06-21_2024-06-28.json").read_bytes()

@@ -335,8 +335,8 @@ def test_missing_ledger_repository_is_named(
 def test_boc_policy_builds_from_the_valet_api(
     setup: tuple[Database, LedgerRepo], fake_provider: Any, database_url: str
 ) -> None:
-    from dawsos_core.pricing.http import HttpClient
     from dawsos_core.pricing.providers.boc import BocValetFx
+    from dawsos_core.providers.http import HttpClient
     from tests.integration.conftest import FIXTURES
 
     db, repo = setup

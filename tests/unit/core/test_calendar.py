@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dawsos_core.pricing.calendar import expected_pack_date, previous_weekday, weekdays
+from dawsos_core.calendar import expected_pack_date, previous_weekday, weekdays
 
 
 @pytest.mark.parametrize(

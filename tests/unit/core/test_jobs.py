@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from dawsos_core.pricing.jobs import PackJob
+from dawsos_core.jobs import PackJob
 
 
 @pytest.mark.parametrize(

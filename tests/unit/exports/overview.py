@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from dawsos_core.analytics.conventions import CONVENTIONS
+from dawsos_core.calendar import weekdays
 from dawsos_core.exports.document import ExportDocument, build_document
 from dawsos_core.exports.watermark import Watermark
-from dawsos_core.pricing.calendar import weekdays
 from dawsos_core.rights.registry import load_registry
 
 END = dt.date(2026, 10, 30)

@@ -54,7 +54,7 @@ def test_an_opening_breaker_is_counted() -> None:
         Spans("execute", xray=False, otel=None),
     )
 
-    def broken(ctx: object, args: object) -> CapabilityResult:
+    def broken(ctx: object, tx: object, args: object) -> CapabilityResult:
         raise RuntimeError("provider down")
 
     class Agent:
@@ -68,7 +68,7 @@ def test_an_opening_breaker_is_counted() -> None:
     with telemetry.invocation("test"):
         for _ in range(2):
             with pytest.raises(RuntimeError):
-                runtime.call("x.fetch", None, {})  # type: ignore[arg-type]
+                runtime.call("x.fetch", None, None, {})  # type: ignore[arg-type]
 
     names = [
         m["Name"]
@@ -106,3 +106,46 @@ def test_blobs_match_what_powertools_serialises() -> None:
         del blob["_aws"]["Timestamp"]
         blob["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0].sort()
     assert ours == expected
+
+
+def test_the_default_sink_is_stdout_one_line_per_blob_and_powertools_prints_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import warnings
+
+    recorder = MetricsRecorder("execute")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. Powertools' "No application metrics to publish"
+        recorder.flush()
+        assert capsys.readouterr().out == ""
+
+        recorder.add("Requests", 1, status="200")
+        recorder.add("ApiLatency", 3, pattern="p")
+        recorder.flush()
+        recorder.flush()
+
+    lines = capsys.readouterr().out.splitlines()
+    assert [sorted(json.loads(line)) for line in lines] == [
+        ["Requests", "_aws", "service", "status"],
+        ["ApiLatency", "_aws", "pattern", "service"],
+    ]
+
+
+def test_past_99_values_a_dimension_set_continues_in_another_blob(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines: list[str] = []
+    recorder = MetricsRecorder("execute", sink=lines.append)
+    for i in range(150):
+        recorder.add("AgentInvocations", i, capability="a", outcome="ok")
+    recorder.add("CircuitBreakerOpens", 1, capability="a", outcome="ok")
+    recorder.flush()
+
+    assert capsys.readouterr().out == ""
+    blobs = [json.loads(line) for line in lines]
+    assert [len(b["AgentInvocations"]) for b in blobs] == [99, 51]
+    assert [b["AgentInvocations"][0] for b in blobs] == [0.0, 99.0]
+    assert "CircuitBreakerOpens" not in blobs[0]
+    assert blobs[1]["CircuitBreakerOpens"] == [1.0]
+    for blob in blobs:
+        assert (blob["service"], blob["capability"], blob["outcome"]) == ("execute", "a", "ok")

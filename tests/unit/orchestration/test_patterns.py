@@ -1,18 +1,17 @@
 """Patterns: templates keep their types, graphs are checked, the library is sound, and
-independent steps really run side by side."""
+steps run in dependency order under the request's context and transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from dawsos_core.agents.registry import build_runtime
 from dawsos_core.context import RequestCtx
-from dawsos_core.db.connection import Database
+from dawsos_core.db.connection import Connection
 from dawsos_core.errors import BadRequest
 from dawsos_core.orchestration.graph import check_graph, levels
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
@@ -28,9 +27,11 @@ CTX = RequestCtx(
     request_id="r",
     trace_id="t",
     user_sub="alice",
+    portfolio=None,
     pricing_pack_id="PP",
     pack_hash="h",
     pricing_policy="ECB_CAD",
+    pack_sources=frozenset({"ECB"}),
     as_of=dt.date(2024, 6, 28),
     ledger_commit_hash="c" * 40,
     base_currency="CAD",
@@ -38,6 +39,7 @@ CTX = RequestCtx(
     pack_is_fresh=True,
     pack_age_days=0,
 )
+TX = cast(Connection, object())  # the fakes below never touch the database
 
 
 def pattern(
@@ -71,7 +73,7 @@ def test_templates_keep_their_types() -> None:
 
 
 def test_every_library_pattern_has_a_sound_graph() -> None:
-    runtime = build_runtime(Database(lambda: "unused"))
+    runtime = build_runtime()
     library = load_library()
 
     assert {
@@ -82,6 +84,13 @@ def test_every_library_pattern_has_a_sound_graph() -> None:
     } <= set(library)
     for p in library.values():
         assert check_graph(p, runtime.names()) == [], p.id
+
+
+def test_no_library_pattern_outputs_a_window() -> None:
+    """A window is for later steps (numpy arrays, not JSON): never part of an answer."""
+    for p in load_library().values():
+        windows = {s.output for s in p.steps if s.capability == "valuations.window"}
+        assert not windows & set(p.outputs), p.id
 
 
 @pytest.mark.parametrize(
@@ -144,40 +153,40 @@ class Fake:
     name = "fake"
 
     def __init__(self) -> None:
-        self.barrier = threading.Barrier(2, timeout=5)
-        self.failures = 0
+        self.seen: list[tuple[RequestCtx, Connection]] = []
 
-    def together(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        self.barrier.wait()  # only passes when both steps run at the same time
+    def value(self, ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+        self.seen.append((ctx, tx))
         return CapabilityResult({"v": args["v"]}, frozenset({"Internal"}))
 
-    def add(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def add(self, ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
         return CapabilityResult(args["a"]["v"] + args["b"]["v"], frozenset({"ECB"}))
 
-    def broken(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def broken(self, ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
         raise RuntimeError("provider down")
 
     def capabilities(self) -> list[Capability]:
         return [
-            Capability("t.together", self.name, self.together, thread_safe=True),
+            Capability("t.value", self.name, self.value),
             Capability("t.add", self.name, self.add),
             Capability("t.broken", self.name, self.broken),
         ]
 
 
-def test_independent_steps_run_concurrently_and_are_traced() -> None:
+def test_steps_run_in_dependency_order_and_are_traced() -> None:
     runtime = AgentRuntime()
-    runtime.register(Fake())
+    fake = Fake()
+    runtime.register(fake)
     p = pattern(
         [
-            {"capability": "t.together", "args": {"v": 2}, "as": "a"},
-            {"capability": "t.together", "args": {"v": 3}, "as": "b"},
             {"capability": "t.add", "args": {"a": "{{state.a}}", "b": "{{state.b}}"}, "as": "sum"},
+            {"capability": "t.value", "args": {"v": 2}, "as": "a"},
+            {"capability": "t.value", "args": {"v": 3}, "as": "b"},
         ],
         ["sum"],
     )
 
-    run = PatternOrchestrator(runtime).run(p, {}, CTX)
+    run = PatternOrchestrator(runtime).run(p, {}, CTX, TX)
 
     assert run.outputs == {"sum": 5}
     assert [len(level) for level in levels(p)] == [2, 1]
@@ -187,6 +196,26 @@ def test_independent_steps_run_concurrently_and_are_traced() -> None:
         ("sum", 1, "ok"),
     ]
     assert run.sources == {"Internal", "ECB"}
+    assert fake.seen == [(CTX, TX), (CTX, TX)]  # the request's context and transaction
+
+
+def test_a_failing_step_is_traced_before_it_raises() -> None:
+    runtime = AgentRuntime()
+    runtime.register(Fake())
+    p = pattern(
+        [
+            {"capability": "t.value", "args": {"v": 1}, "as": "a"},
+            {"capability": "t.broken", "args": {"a": "{{state.a}}"}, "as": "b"},
+        ],
+        ["b"],
+    )
+    trace: list[Any] = []
+    orchestrator = PatternOrchestrator(runtime)
+
+    with pytest.raises(RuntimeError, match="provider down"):
+        orchestrator._run_step(p.steps[1], 1, CTX, TX, {"state": {"a": 1}}, trace)
+
+    assert [(t.step, t.status, t.sources) for t in trace] == [("b", "error", [])]
 
 
 def test_open_breaker_answers_503_at_once_naming_the_capability() -> None:
@@ -196,8 +225,8 @@ def test_open_breaker_answers_503_at_once_naming_the_capability() -> None:
     orchestrator = PatternOrchestrator(runtime)
     for _ in range(2):
         with pytest.raises(RuntimeError):
-            orchestrator.run(p, {}, CTX)
+            orchestrator.run(p, {}, CTX, TX)
 
     with pytest.raises(CapabilityUnavailable, match=r"t\.broken") as raised:
-        orchestrator.run(p, {}, CTX)
+        orchestrator.run(p, {}, CTX, TX)
     assert raised.value.status == 503

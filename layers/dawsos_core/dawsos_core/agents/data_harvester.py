@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dawsos_core.context import RequestCtx
-from dawsos_core.db.connection import Database
+from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.fundamentals import profiles_as_of
 from dawsos_core.db.repositories.macro_news import articles
 from dawsos_core.fundamentals.fmp import SOURCE as FMP
@@ -20,9 +20,6 @@ DECIMALS = ("market_cap", "beta", "last_dividend")
 
 class DataHarvester:
     name = "data_harvester"
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     def capabilities(self) -> list[Capability]:
         return [
@@ -42,12 +39,13 @@ class DataHarvester:
                 ' ("{{state.<step>.positions}}")'
             ) from None
 
-    def profiles(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def profiles(
+        self, ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]
+    ) -> CapabilityResult:
         """The latest stored profile of each held commodity on or before the pack date;
         commodities without one are listed in ``missing``."""
         symbols = self._held(args)
-        with self._db.session() as conn:
-            rows = profiles_as_of(conn, symbols, ctx.as_of)
+        rows = profiles_as_of(tx, symbols, ctx.as_of)
         found = {r["symbol"] for r in rows}
         items = [
             {
@@ -66,12 +64,13 @@ class DataHarvester:
             frozenset({FMP}) if items else frozenset(),
         )
 
-    def headlines(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def headlines(
+        self, ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]
+    ) -> CapabilityResult:
         symbols = self._held(args)
         end = dt.datetime.combine(ctx.as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
         start = end - dt.timedelta(days=int(args.get("days") or 7))
-        with self._db.session() as conn:
-            rows = articles(conn, symbols, start, end, int(args.get("limit") or 50))
+        rows = articles(tx, symbols, start, end, int(args.get("limit") or 50))
         items = [{**r, "published_at": r["published_at"].isoformat()} for r in rows]
         return CapabilityResult(
             {

@@ -1,39 +1,38 @@
-"""financial_analyst: positions, valuation with the request's pack, performance, currency
-attribution and the overview chart. Every capability answers as of the request context's
-pack and ledger commit, for the caller's own portfolios only."""
+"""financial_analyst: positions, valuation with the request's pack, the performance window,
+and the metrics, currency attribution and overview chart computed from it.
+
+Every capability answers about the request context's portfolio, as of its pack and ledger
+commit. The window is read once by its own step (``valuations.window``); the metrics,
+attribution and chart steps take it as their ``window`` argument (``{{state.window}}``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-import numpy as np
-
 from dawsos_core.analytics.charts import overview_chart
-from dawsos_core.analytics.performance import Performance, performance
-from dawsos_core.analytics.returns import ValuationSeries, daily_returns
-from dawsos_core.analytics.series import load_series
+from dawsos_core.analytics.performance import (
+    PerformanceWindow,
+    attribution_of,
+    conventions,
+    metrics_of,
+)
+from dawsos_core.analytics.returns import daily_returns, twr
+from dawsos_core.calendar import weekdays_back
 from dawsos_core.context import RequestCtx
-from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.packs import pack_sources
+from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.valuations import pack_holdings
 from dawsos_core.errors import BadRequest
-from dawsos_core.ledger.positions import portfolio_positions
+from dawsos_core.ledger.commits import portfolio_commit
+from dawsos_core.ledger.positions import positions_at
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
-from dawsos_core.portfolios import get_portfolio
+from dawsos_core.valuations import performance_window
 
 LEDGER_SOURCE = "Internal"
-WindowKey = tuple[str, str, dt.date, dt.date]
-
-
-def weekdays_back(end: dt.date, count: int) -> dt.date:
-    """The weekday ``count`` weekdays before ``end`` (Mon-Fri, no holiday calendar)."""
-    day: dt.date = np.busday_offset(end, -count, roll="backward").astype(dt.date)
-    return day
+DEFAULT_LOOKBACK_DAYS = 252
 
 
 def _date(value: Any, name: str) -> dt.date:
@@ -43,131 +42,127 @@ def _date(value: Any, name: str) -> dt.date:
         raise BadRequest(f"{name}: not a date ({value!r})") from exc
 
 
-def _window(ctx: RequestCtx, args: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
+def _bounds(ctx: RequestCtx, args: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
+    """``start`` and ``end`` (default: the pack date), or ``lookback_days`` weekdays back
+    from the pack date."""
     if args.get("start"):
         start = _date(args["start"], "start")
         end = _date(args.get("end") or ctx.as_of, "end")
     else:
         end = ctx.as_of
-        start = weekdays_back(end, int(args.get("lookback_days") or 252))
+        start = weekdays_back(end, int(args.get("lookback_days") or DEFAULT_LOOKBACK_DAYS))
     if end > ctx.as_of:
         raise BadRequest(f"end {end} is after the pack date {ctx.as_of}")
     return start, end
 
 
+def _window(args: Mapping[str, Any]) -> PerformanceWindow:
+    window = args.get("window")
+    if not isinstance(window, PerformanceWindow):
+        raise ValueError(
+            'pass the answer of a valuations.window step as window ("{{state.<step>}}")'
+        )
+    return window
+
+
+def _sources(ctx: RequestCtx) -> frozenset[str]:
+    """The ledger and what the pack's prices and rates came from."""
+    return frozenset({LEDGER_SOURCE, *ctx.pack_sources})
+
+
 class FinancialAnalyst:
     name = "financial_analyst"
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._memo: dict[WindowKey, tuple[Performance, ValuationSeries]] = {}
-        self._lock = threading.Lock()
-
     def capabilities(self) -> list[Capability]:
         return [
-            Capability("ledger.positions", self.name, self.positions),
-            Capability("pricing.apply_pack", self.name, self.apply_pack),
-            Capability("metrics.compute_twr", self.name, self.metrics),
-            Capability("attribution.currency", self.name, self.attribution),
-            Capability("charts.overview", self.name, self.chart),
+            Capability("ledger.positions", self.name, positions),
+            Capability("pricing.apply_pack", self.name, apply_pack),
+            Capability("valuations.window", self.name, window),
+            Capability("metrics.compute_twr", self.name, metrics),
+            Capability("attribution.currency", self.name, attribution),
+            Capability("charts.overview", self.name, chart),
         ]
 
-    def _sources(self, ctx: RequestCtx) -> frozenset[str]:
-        return self._pack_sources(ctx.pricing_pack_id)
 
-    @lru_cache(maxsize=256)  # noqa: B019 (one agent per environment; pack content is immutable)
-    def _pack_sources(self, pack_id: str) -> frozenset[str]:
-        with self._db.session() as conn:
-            return frozenset({LEDGER_SOURCE, *pack_sources(conn, pack_id)})
+def positions(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+    portfolio = ctx.require_portfolio()
+    commit = portfolio_commit(tx, portfolio, ctx.ledger_commit_hash)
+    answer = positions_at(tx, portfolio, commit, ctx.as_of)
+    return CapabilityResult(answer.model_dump(mode="json"), frozenset({LEDGER_SOURCE}))
 
-    def _performance(
-        self, ctx: RequestCtx, args: Mapping[str, Any]
-    ) -> tuple[Performance, ValuationSeries]:
-        """A request's performance and series for a window, computed once per request."""
-        start, end = _window(ctx, args)
-        portfolio_id = str(args["portfolio_id"])
-        key = (ctx.request_id, portfolio_id, start, end)
-        with self._lock:
-            if key in self._memo:
-                return self._memo[key]
-        series = load_series(self._db, portfolio_id, ctx.pricing_policy, start, end)
-        answer = performance(
-            self._db,
-            portfolio_id,
-            start,
-            end,
-            policy=ctx.pricing_policy,
-            owner_sub=ctx.user_sub,
-            series=series,
-            annual_risk_free=float(args.get("risk_free") or 0.0),
-        )
-        with self._lock:
-            self._memo = {k: v for k, v in self._memo.items() if k[0] == ctx.request_id}
-            self._memo[key] = (answer, series)
-        return answer, series
 
-    def positions(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        answer = portfolio_positions(
-            self._db,
-            str(args["portfolio_id"]),
-            ctx.as_of,
-            owner_sub=ctx.user_sub,
-            commit_hash=ctx.ledger_commit_hash,
-        )
-        return CapabilityResult(answer.model_dump(mode="json"), frozenset({LEDGER_SOURCE}))
-
-    def apply_pack(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        with self._db.session() as conn:
-            portfolio = get_portfolio(conn, str(args["portfolio_id"]), ctx.user_sub)
-            rows = pack_holdings(conn, ctx.pricing_pack_id, portfolio.id)
-        total = sum((Decimal(str(r["value_base"])) for r in rows), start=Decimal(0))
-        holdings = [
-            {
-                **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in r.items()},
-                "weight": float(Decimal(str(r["value_base"])) / total) if total else 0.0,
-            }
-            for r in rows
-        ]
-        data = {
-            "portfolio_id": portfolio.id,
-            "pricing_pack_id": ctx.pricing_pack_id,
-            "as_of": ctx.as_of.isoformat(),
-            "base_currency": ctx.base_currency,
-            "value_base": str(total),
-            "holdings": holdings,
+def apply_pack(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+    portfolio = ctx.require_portfolio()
+    rows = pack_holdings(tx, ctx.pricing_pack_id, portfolio.id)
+    total = sum((Decimal(str(r["value_base"])) for r in rows), start=Decimal(0))
+    holdings = [
+        {
+            **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in r.items()},
+            "weight": float(Decimal(str(r["value_base"])) / total) if total else 0.0,
         }
-        return CapabilityResult(data, self._sources(ctx))
+        for r in rows
+    ]
+    data = {
+        "portfolio_id": portfolio.id,
+        "pricing_pack_id": ctx.pricing_pack_id,
+        "as_of": ctx.as_of.isoformat(),
+        "base_currency": ctx.base_currency,
+        "value_base": str(total),
+        "holdings": holdings,
+    }
+    return CapabilityResult(data, _sources(ctx))
 
-    def metrics(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        answer, _ = self._performance(ctx, args)
-        data = {
-            "start": answer.start.isoformat(),
-            "end": answer.end.isoformat(),
-            "returns": answer.returns,
-            **answer.metrics.model_dump(mode="json"),
-            "zero_denominator_dates": [d.isoformat() for d in answer.zero_denominator_dates],
-            "conventions": answer.conventions,
-        }
-        return CapabilityResult(data, self._sources(ctx))
 
-    def attribution(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        answer, _ = self._performance(ctx, args)
-        data = {
-            **answer.attribution.model_dump(mode="json"),
-            "residual": answer.attribution_residual,
-            "contribution": answer.contribution,
-            "unpriced_exit_days": answer.unpriced_exit_days,
-        }
-        return CapabilityResult(data, self._sources(ctx))
+def window(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+    """The portfolio's valuation series and holding-days over ``start``..``end`` or the
+    ``lookback_days`` before the pack date; for later steps, not an output."""
+    start, end = _bounds(ctx, args)
+    answer = performance_window(tx, ctx.require_portfolio(), ctx.pricing_policy, start, end)
+    return CapabilityResult(answer, _sources(ctx))
 
-    def chart(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
-        answer, series = self._performance(ctx, args)
-        effects = answer.attribution.model_dump(include={"local", "fx", "interaction", "total"})
-        chart = overview_chart(
-            f"{answer.portfolio_id} value",
-            answer.base_currency,
-            series,
-            daily_returns(series),
-            effects,
-        )
-        return CapabilityResult(chart.model_dump(mode="json"), self._sources(ctx))
+
+def metrics(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+    w = _window(args)
+    risk_free = float(args.get("risk_free") or 0.0)
+    answer, zero_days = metrics_of(w.series, w.start, w.end, risk_free)
+    data = {
+        "start": w.start.isoformat(),
+        "end": w.end.isoformat(),
+        "returns": len(w.series.dates) - 1,
+        **answer.model_dump(mode="json"),
+        "zero_denominator_dates": [d.isoformat() for d in zero_days],
+        "conventions": conventions(risk_free),
+    }
+    return CapabilityResult(data, _sources(ctx))
+
+
+def attribution(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+    w = _window(args)
+    answer, exits = attribution_of(w)
+    data = {
+        "local": answer.local,
+        "fx": answer.fx,
+        "interaction": answer.interaction,
+        "total": answer.total,
+        "by_holding": answer.by_holding,
+        "residual": twr(daily_returns(w.series).returns) - answer.total,
+        "contribution": {c: e["total"] for c, e in answer.by_holding.items()},
+        "unpriced_exit_days": exits,
+    }
+    return CapabilityResult(data, _sources(ctx))
+
+
+def chart(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+    """The overview chart of the window, with the effects of an ``attribution`` step."""
+    w = _window(args)
+    effects = args.get("attribution")
+    if not isinstance(effects, Mapping):
+        raise ValueError("pass the answer of an attribution.currency step as attribution")
+    answer = overview_chart(
+        f"{w.portfolio_id} value",
+        w.base_currency,
+        w.series,
+        daily_returns(w.series),
+        {k: effects[k] for k in ("local", "fx", "interaction", "total")},
+    )
+    return CapabilityResult(answer.model_dump(mode="json"), _sources(ctx))

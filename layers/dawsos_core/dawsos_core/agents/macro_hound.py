@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dawsos_core.context import RequestCtx
-from dawsos_core.db.connection import Database
+from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.macro_news import observations
 from dawsos_core.errors import BadRequest, Unprocessable
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
@@ -16,20 +16,16 @@ from dawsos_core.orchestration.runtime import Capability, CapabilityResult
 class MacroHound:
     name = "macro_hound"
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
     def capabilities(self) -> list[Capability]:
         return [Capability("macro.series", self.name, self.series)]
 
-    def series(self, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def series(self, ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
         ids = [s.strip().upper() for s in str(args.get("series") or "").split(",") if s.strip()]
         if not ids:
             raise BadRequest("series: name at least one series, comma-separated")
         days = int(args.get("lookback_days") or 90)
         start = ctx.as_of - dt.timedelta(days=days)
-        with self._db.session() as conn:
-            rows = observations(conn, ids, start, ctx.as_of)
+        rows = observations(tx, ids, start, ctx.as_of)
         by_series: dict[str, dict[str, Any]] = {}
         for row in rows:
             entry = by_series.setdefault(

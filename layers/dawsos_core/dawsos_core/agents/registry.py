@@ -5,12 +5,11 @@ from __future__ import annotations
 from dawsos_core.agents.data_harvester import DataHarvester
 from dawsos_core.agents.financial_analyst import FinancialAnalyst
 from dawsos_core.agents.macro_hound import MacroHound
-from dawsos_core.db.connection import Database
 from dawsos_core.orchestration.runtime import AgentRuntime
 
 
-def build_runtime(db: Database) -> AgentRuntime:
+def build_runtime() -> AgentRuntime:
     runtime = AgentRuntime()
-    for agent in (FinancialAnalyst(db), MacroHound(db), DataHarvester(db)):
+    for agent in (FinancialAnalyst(), MacroHound(), DataHarvester()):
         runtime.register(agent)
     return runtime

@@ -1,14 +1,17 @@
 """Performance of a portfolio over a window: the metrics and the currency attribution,
-with the conventions and provenance they were computed under."""
+with the conventions they were computed under. Pure: it computes from a ``PerformanceWindow``
+that a service has read."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from dawsos_core.analytics.attribution import currency_attribution
+from dawsos_core.analytics.attribution import Attribution, currency_attribution
 from dawsos_core.analytics.conventions import CONVENTIONS
 from dawsos_core.analytics.returns import (
     ValuationSeries,
@@ -18,11 +21,25 @@ from dawsos_core.analytics.returns import (
     twr,
 )
 from dawsos_core.analytics.risk import max_drawdown, sharpe, sortino, volatility
-from dawsos_core.analytics.series import load_series, window_start
-from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.valuations import HoldingSeries, holding_window, window_provenance
-from dawsos_core.errors import BadRequest
-from dawsos_core.portfolios import get_portfolio
+
+if TYPE_CHECKING:
+    from dawsos_core.db.repositories.valuations import HoldingDays
+
+
+@dataclass(frozen=True)
+class PerformanceWindow:
+    """What a window's figures are computed from: the portfolio's daily valuations (one per
+    weekday from ``start``, the window's first valuation, through ``end``) and every
+    holding-day of the same packs."""
+
+    portfolio_id: str
+    base_currency: str
+    policy: str
+    start: dt.date
+    end: dt.date
+    series: ValuationSeries
+    holdings: HoldingDays
+    provenance: dict[str, object]
 
 
 class Metrics(BaseModel):
@@ -40,16 +57,6 @@ class Metrics(BaseModel):
     max_drawdown_recovery: dt.date | None
 
 
-class AttributionResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    local: float
-    fx: float
-    interaction: float
-    total: float
-    by_holding: dict[str, dict[str, float]]
-
-
 class Performance(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -60,7 +67,7 @@ class Performance(BaseModel):
     policy: str
     returns: int = Field(description="number of daily returns in the window")
     metrics: Metrics
-    attribution: AttributionResult
+    attribution: Attribution
     contribution: dict[str, float] = Field(description="Carino-linked contribution by holding")
     attribution_residual: float = Field(
         description="TWR minus the attribution total: return not from the price and FX moves "
@@ -74,24 +81,23 @@ class Performance(BaseModel):
     provenance: dict[str, object]
 
 
-def _attribution(
-    holdings: list[HoldingSeries], dates: list[dt.date], first: dt.date
-) -> tuple[AttributionResult, list[str]]:
-    """Daily start-of-day weights and local and FX returns of each holding, as matrices
-    (day x holding; NaN where a holding has no valuation that day), then Carino-linked."""
-    commodities = [h.commodity for h in holdings]
-    span = max([(dates[-1] - first).days if dates else 0, *(int(h.days.max()) for h in holdings)])
+def attribution_of(window: PerformanceWindow) -> tuple[Attribution, list[str]]:
+    """Carino-linked currency attribution over the window, and the holding-days that earned
+    no attributed return because the holding was sold during the day.
+
+    Start-of-day weights and each day's local and FX returns are (day x holding) matrices,
+    NaN where a holding has no valuation that day."""
+    h, dates = window.holdings, window.series.dates
+    span = max((window.end - window.start).days, int(h.day.max(initial=0)))
     row_of = np.full(span + 1, -1, dtype=np.int64)
     for row, day in enumerate(dates):
-        row_of[(day - first).days] = row
-    shape = (len(dates), len(commodities))
+        row_of[(day - window.start).days] = row
+    rows = row_of[h.day]
+    kept = rows >= 0
+    cells = (rows[kept], h.holding[kept])
+    shape = (len(dates), len(h.commodities))
     value, price, rate = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
-    for i, h in enumerate(holdings):
-        rows = row_of[h.days]
-        kept = rows >= 0
-        value[rows[kept], i] = h.value_base[kept]
-        price[rows[kept], i] = h.price[kept]
-        rate[rows[kept], i] = h.fx_rate[kept]
+    value[cells], price[cells], rate[cells] = h.value_base[kept], h.price[kept], h.fx_rate[kept]
     held, held_next = ~np.isnan(value[:-1]), ~np.isnan(value[1:])
     totals = np.nansum(value[:-1], axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -100,14 +106,10 @@ def _attribution(
         local = np.where(both, price[1:] / price[:-1] - 1.0, 0.0)
         fx = np.where(both, rate[1:] / rate[:-1] - 1.0, 0.0)
     exits = [
-        f"{dates[t + 1]} {commodities[i]}"
+        f"{dates[t + 1]} {h.commodities[i]}"
         for t, i in zip(*np.nonzero(held & ~held_next), strict=True)
     ]
-    a = currency_attribution(commodities, weights, local, fx)
-    result = AttributionResult(
-        local=a.local, fx=a.fx, interaction=a.interaction, total=a.total, by_holding=a.by_holding
-    )
-    return result, exits
+    return currency_attribution(h.commodities, weights, local, fx), exits
 
 
 def metrics_of(
@@ -131,43 +133,27 @@ def metrics_of(
     return metrics, daily.zero_denominator_dates
 
 
-def performance(
-    db: Database,
-    portfolio_id: str,
-    start: dt.date,
-    end: dt.date,
-    *,
-    policy: str,
-    owner_sub: str | None = None,
-    annual_risk_free: float = 0.0,
-    series: ValuationSeries | None = None,
-) -> Performance:
-    """``series`` may be passed when the caller has loaded it (it is not loaded twice)."""
-    if start >= end:
-        raise BadRequest(f"the window must end after it starts ({start} to {end})")
-    with db.session() as conn:
-        portfolio = get_portfolio(conn, portfolio_id, owner_sub)
-    if series is None:
-        series = load_series(db, portfolio.id, policy, start, end)
-    first = window_start(start)
-    with db.session() as conn:
-        holdings = holding_window(conn, portfolio.id, policy, first, end)
-        provenance = window_provenance(conn, portfolio.id, policy, first, end)
-    metrics, zero_days = metrics_of(series, first, end, annual_risk_free)
-    attribution, exits = _attribution(holdings, series.dates, first)
+def performance(window: PerformanceWindow, annual_risk_free: float = 0.0) -> Performance:
+    metrics, zero_days = metrics_of(window.series, window.start, window.end, annual_risk_free)
+    attribution, exits = attribution_of(window)
     return Performance(
-        portfolio_id=portfolio.id,
-        start=first,
-        end=end,
-        base_currency=portfolio.base_currency,
-        policy=policy,
-        returns=len(series.dates) - 1,
+        portfolio_id=window.portfolio_id,
+        start=window.start,
+        end=window.end,
+        base_currency=window.base_currency,
+        policy=window.policy,
+        returns=len(window.series.dates) - 1,
         metrics=metrics,
         attribution=attribution,
         contribution={c: e["total"] for c, e in attribution.by_holding.items()},
         attribution_residual=metrics.twr - attribution.total,
         zero_denominator_dates=zero_days,
         unpriced_exit_days=exits,
-        conventions={**CONVENTIONS, "annual_risk_free": annual_risk_free},
-        provenance={"pricing_policy": policy, **provenance},
+        conventions=conventions(annual_risk_free),
+        provenance=window.provenance,
     )
+
+
+def conventions(annual_risk_free: float) -> dict[str, object]:
+    """The convention manifest of an answer computed with ``annual_risk_free``."""
+    return {**CONVENTIONS, "annual_risk_free": annual_risk_free}

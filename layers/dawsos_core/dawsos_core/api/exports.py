@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses
 from dawsos_core.errors import BadRequest
-from dawsos_core.resources import get_database, get_export_service
+from dawsos_core.resources import get_export_service
 
 router = APIGatewayHttpRouter()
 
@@ -63,16 +63,13 @@ def _idempotency_key() -> str:
 def create_export(request: ExportRequest) -> ExportResponse:
     event = router.current_event
     sub = caller_sub(event)
-    key = _idempotency_key()
-    db = get_database()
-    with db.tenant(sub):
-        link = get_export_service().create(
-            user_sub=sub,
-            execution_id=request.execution_id,
-            export_format=request.format,
-            idempotency_key=key,
-            request_id=event.request_context.request_id,
-        )
+    link = get_export_service().create(
+        user_sub=sub,
+        execution_id=request.execution_id,
+        export_format=request.format,
+        idempotency_key=_idempotency_key(),
+        request_id=event.request_context.request_id,
+    )
     return ExportResponse.model_validate(link)
 
 
@@ -84,7 +81,5 @@ def create_export(request: ExportRequest) -> ExportResponse:
 )
 def get_export(export_id: uuid.UUID) -> ExportResponse:
     sub = caller_sub(router.current_event)
-    db = get_database()
-    with db.tenant(sub):
-        link = get_export_service().link(user_sub=sub, export_id=export_id)
+    link = get_export_service().link(user_sub=sub, export_id=export_id)
     return ExportResponse.model_validate(link)

@@ -8,15 +8,24 @@ from __future__ import annotations
 
 from functools import cache
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 API_TITLE = "DawsOS"
 API_VERSION = "0.1.0"
+API_DESCRIPTION = "Portfolio analytics over a Beancount ledger."
+
+router = APIGatewayHttpRouter()
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def get_openapi() -> Response[str]:
+    return Response(200, content_types.APPLICATION_JSON, openapi_json())
 
 
 @cache
-def openapi_json(*, description: str) -> str:
-    """Built once per process: the routes do not change while it runs."""
+def openapi_json(*, description: str = API_DESCRIPTION) -> str:
+    """The document, built once per process: the routes do not change while it runs."""
     # The OpenAPI models take a tenth of a second to import; only this rare route needs them.
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 

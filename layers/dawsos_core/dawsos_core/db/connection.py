@@ -12,17 +12,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 from psycopg.rows import DictRow, dict_row
 
-from dawsos_core.db.statements import Key, Read, Write, opened_reads
 from dawsos_core.errors import ConfigurationError, DatabaseUnavailable, DawsosError
 from dawsos_core.settings import Settings
 
 Connection = psycopg.Connection[DictRow]
-T = TypeVar("T")
 
 # Transaction-local (SET LOCAL): nothing outlives the request's transaction, and RDS Proxy
 # keeps the client on one database connection only for that transaction. A Lambda stopped
@@ -108,9 +106,8 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Connection]:
-        """The live connection in autocommit: a single statement is one round trip.
-
-        Use it for one-statement reads; connection failures become 503s."""
+        """The live connection in autocommit, for the CLI and the pack builder; a
+        connection failure inside it closes the connection and becomes a 503."""
         conn = self.connection()
         try:
             yield conn
@@ -123,52 +120,30 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A transaction on the live connection, for writes that commit or roll back
-        together (inside a request's transaction, a savepoint: two more round trips)."""
+        together."""
         with self.session() as conn, conn.transaction():
             yield conn
 
     @contextmanager
-    def tenant(self, user_sub: str, *reads: Read[Any]) -> Iterator[Tenant]:
-        """One transaction as role dawsos_api for ``user_sub``: row-level security admits
-        only that user's rows, whatever a query forgets.
+    def request_transaction(self, user_sub: str) -> Iterator[Connection]:
+        """One request's transaction, as role dawsos_api for ``user_sub``: row-level security
+        admits only that user's rows, whatever a query forgets. Pass the connection it
+        yields to everything that runs under the request.
 
-        ``reads`` go in the round trip that begins the transaction (pipeline mode) and run
-        under the role; their values are ``Tenant.result``, and ``Read.run`` answers them
-        from memory until the transaction ends. The transaction commits with
-        ``Tenant.close``'s write, or at the end; it also commits when the caller is refused
-        (a 4xx keeps the audit rows written for it) and rolls back on any other error."""
-        tenant = Tenant(self)
-        try:
-            with self.session() as conn:
-                with conn.pipeline():
-                    conn.execute("BEGIN")
-                    conn.execute(_BECOME_TENANT, (user_sub,))
-                    cursors = [conn.execute(r.sql, r.params) for r in reads]
-                for read, cursor in zip(reads, cursors, strict=True):
-                    tenant.opened(read, read.parse(cursor.fetchall()))
-            with opened_reads(conn, tenant.values):
-                yield tenant
-        except DawsosError as exc:
-            self._end(commit=exc.status < 500)
-            raise
-        except BaseException:
-            self._end(commit=False)
-            raise
-        else:
-            self._end(commit=True)
-
-    def _end(self, *, commit: bool) -> None:
-        """COMMIT or ROLLBACK what is still open: nothing after ``Tenant.close``, nothing on
-        a broken connection."""
-        live = self._conn
-        if live is None or live.closed or live.broken:
-            return
-        if live.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
-            return
-        try:
-            live.execute("COMMIT" if commit else "ROLLBACK")
-        except psycopg.OperationalError:
-            self.close()
+        It commits at the end, and also when the caller is refused (a 4xx keeps the audit
+        rows written for it); it rolls back on any other error. The role, the caller and a
+        30 s idle timeout are transaction-local: nothing outlives the request."""
+        refusal: DawsosError | None = None
+        with self.session() as conn, conn.transaction():
+            conn.execute(_BECOME_TENANT, (user_sub,))
+            try:
+                yield conn
+            except DawsosError as exc:
+                if exc.status >= 500:
+                    raise
+                refusal = exc
+        if refusal is not None:
+            raise refusal
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -176,41 +151,6 @@ class Database:
             # A dead socket may fail on close; there is nothing to release then.
             with suppress(psycopg.Error):
                 conn.close()
-
-
-@contextmanager
-def in_transaction(conn: Connection) -> Iterator[Connection]:
-    """For reads that need a transaction (a transaction-local setting): the one open on
-    ``conn``, a request's, or else a new one. A read has nothing to roll back alone, so
-    it takes no savepoint, which would cost two round trips."""
-    if conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
-        yield conn
-    else:
-        with conn.transaction():
-            yield conn
-
-
-class Tenant:
-    """A request's transaction under the caller's role: its opening reads' values, and
-    its closing write."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self.values: dict[Key, Any] = {}
-
-    def opened(self, read: Read[Any], value: Any) -> None:
-        self.values[read.key] = value
-
-    def result(self, read: Read[T]) -> T:
-        value: T = self.values[read.key]
-        return value
-
-    def close(self, write: Write) -> None:
-        """Run ``write`` and commit in the same round trip. If the write fails, nothing is
-        committed and the context's exit rolls back."""
-        with self._db.session() as conn, conn.pipeline():
-            conn.execute(write.sql, write.params)
-            conn.execute("COMMIT")
 
 
 def conninfo_source(settings: Settings) -> Callable[[], str]:

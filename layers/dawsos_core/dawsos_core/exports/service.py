@@ -1,10 +1,11 @@
 """Exports as a service: idempotency key -> the caller's execution -> rights gate -> render
 -> watermark -> S3 -> recorded export -> presigned link.
 
-The whole of a new export happens inside one transaction that holds an advisory lock on the
-caller's idempotency key, so the same key twice yields one export. The row is inserted only
-after the object is in S3: an S3 failure rolls everything back (503) and no row claims a
-missing file. A refusal by the rights gate is committed on its own, then answered with 403.
+The whole of a new export happens inside the caller's request transaction, which holds an
+advisory lock on the idempotency key, so the same key twice yields one export. The row is
+inserted only after the object is in S3: an S3 failure rolls everything back (503) and no
+row claims a missing file. A refusal by the rights gate commits its violation row, then is
+answered with 403.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from dawsos_core.exports.storage import ExportStore
 from dawsos_core.exports.watermark import Watermark, embedded_signature, user_hash
 from dawsos_core.observability.metrics import EXPORTS_BLOCKED
 from dawsos_core.observability.telemetry import annotate, count
-from dawsos_core.pricing.credentials import provider_key
+from dawsos_core.providers.credentials import provider_key
 from dawsos_core.rights.registry import load_registry
 from dawsos_core.settings import Settings
 
@@ -113,7 +114,7 @@ class ExportService:
         environment = self.settings.environment
         written: list[str] = []  # S3 keys put by this call, removed if the row is not committed
         try:
-            with self.db.transaction() as conn:
+            with self.db.request_transaction(user_sub) as conn:
                 lock_idempotency_key(conn, user_sub, idempotency_key)
                 existing = find_export_by_key(conn, user_sub, idempotency_key)
                 if existing is not None:
@@ -139,25 +140,25 @@ class ExportService:
                         sources=blocked,
                         request_id=request_id,
                     )
-                    record = None
-                else:
-                    record = self._write(
-                        execution, user_sub, export_format, idempotency_key, request_id, written
+                    raise ExportBlocked(
+                        f"export refused in {environment.value}: the licence of "
+                        f"{', '.join(blocked)} forbids exporting this answer (it may still "
+                        "be viewed)",
+                        sources=blocked,
+                        violation_id=str(violation),
                     )
-                    insert_export(conn, record)
+                record = self._write(
+                    execution, user_sub, export_format, idempotency_key, request_id, written
+                )
+                insert_export(conn, record)
+        except ExportBlocked:
+            count(EXPORTS_BLOCKED, environment=environment.value)
+            raise
         except BaseException:
             for key in written:
                 with suppress(ServiceUnavailable):  # an orphan object expires with the bucket rule
                     self.store.delete(key)
             raise
-        if record is None:
-            count(EXPORTS_BLOCKED, environment=environment.value)
-            raise ExportBlocked(
-                f"export refused in {environment.value}: the licence of "
-                f"{', '.join(blocked)} forbids exporting this answer (it may still be viewed)",
-                sources=blocked,
-                violation_id=str(violation),
-            )
         annotate(export_id=str(record.id), export_format=export_format)
         return self._link(record, replayed=False)
 
@@ -217,7 +218,7 @@ class ExportService:
 
     def link(self, *, user_sub: str, export_id: uuid.UUID) -> ExportLink:
         """A fresh link for the owner; 404 for anyone else, or once the file has expired."""
-        with self.db.session() as conn:
+        with self.db.request_transaction(user_sub) as conn:
             record = find_export(conn, export_id, user_sub)
         if record is None:
             raise NotFound(f"no export {export_id}")

@@ -21,11 +21,18 @@ def pinned_commit(conn: Connection, commit_hash: str | None) -> CommitRecord:
     return record
 
 
+def portfolio_commit(
+    conn: Connection, portfolio: PortfolioRecord, commit_hash: str | None
+) -> CommitRecord:
+    """The pinned commit, in which every prefix of the portfolio matches an account (422)."""
+    commit = pinned_commit(conn, commit_hash)
+    check_prefixes(conn, commit.commit_hash, portfolio)
+    return commit
+
+
 def portfolio_at_commit(
     conn: Connection, portfolio_id: str, owner_sub: str | None, commit_hash: str | None
 ) -> tuple[PortfolioRecord, CommitRecord]:
     """The caller's portfolio and the pinned commit, every prefix matching its accounts."""
     portfolio = get_portfolio(conn, portfolio_id, owner_sub)
-    commit = pinned_commit(conn, commit_hash)
-    check_prefixes(conn, commit.commit_hash, portfolio)
-    return portfolio, commit
+    return portfolio, portfolio_commit(conn, portfolio, commit_hash)

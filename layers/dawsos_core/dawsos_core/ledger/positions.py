@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.ledger import holdings, last_price_dates
+from dawsos_core.db.connection import Connection, Database
+from dawsos_core.db.repositories.ledger import CommitRecord, holdings, last_price_dates
+from dawsos_core.db.repositories.portfolios import PortfolioRecord
 from dawsos_core.ledger.commits import portfolio_at_commit
 
 
@@ -49,18 +50,26 @@ def portfolio_positions(
     owner_sub: str | None = None,
     commit_hash: str | None = None,
 ) -> PortfolioPositions:
+    """The positions of a portfolio (the owner's, when one is named) at a commit, the latest
+    synced one unless named."""
     with db.session() as conn:  # no transaction: one ledger commit's rows never change
         portfolio, commit = portfolio_at_commit(conn, portfolio_id, owner_sub, commit_hash)
-        rows = holdings(conn, commit.commit_hash, on, portfolio.account_prefixes)
-        units: dict[str, Decimal] = defaultdict(Decimal)
-        cost: dict[str, dict[str, Decimal]] = defaultdict(dict)
-        for row in rows:
-            units[row.commodity] += row.units
-            if row.cost:
-                cost[row.commodity][row.cost_currency] = row.cost
-        held = sorted(c for c, u in units.items() if u != 0)
-        money = set(commit.cash_currencies)
-        priced = last_price_dates(conn, commit.commit_hash, on, held)
+        return positions_at(conn, portfolio, commit, on)
+
+
+def positions_at(
+    conn: Connection, portfolio: PortfolioRecord, commit: CommitRecord, on: dt.date
+) -> PortfolioPositions:
+    rows = holdings(conn, commit.commit_hash, on, portfolio.account_prefixes)
+    units: dict[str, Decimal] = defaultdict(Decimal)
+    cost: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for row in rows:
+        units[row.commodity] += row.units
+        if row.cost:
+            cost[row.commodity][row.cost_currency] = row.cost
+    held = sorted(c for c, u in units.items() if u != 0)
+    money = set(commit.cash_currencies)
+    priced = last_price_dates(conn, commit.commit_hash, on, held)
     positions = [
         Position(
             commodity=c,

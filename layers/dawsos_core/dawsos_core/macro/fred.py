@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.macro_news import store_observations
 from dawsos_core.errors import ProviderError
-from dawsos_core.pricing.http import HttpClient
+from dawsos_core.providers.http import HttpClient
 
 SOURCE = "FRED"
 

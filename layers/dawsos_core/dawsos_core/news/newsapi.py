@@ -11,7 +11,7 @@ from typing import Any
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.macro_news import store_articles
 from dawsos_core.errors import ProviderError
-from dawsos_core.pricing.http import HttpClient
+from dawsos_core.providers.http import HttpClient
 
 SOURCE = "NewsAPI"
 

@@ -1,24 +1,30 @@
 """CloudWatch metrics in embedded metric format (EMF), namespace DawsOS.
 
-Powertools' shared metric set carries one dimension set per blob, and these metrics need
-their own (pattern, status, capability and outcome). So each request collects its metrics
-here and, at the end, writes one EMF blob per dimension set, in the same shape as Powertools'
-(``_aws.CloudWatchMetrics`` with Namespace, Dimensions and Metrics, then the values), with
-its metric units. Building the blobs directly costs a tenth of constructing a Powertools
-EMF provider for each (measured by ``make bench``). Metrics are off when
-POWERTOOLS_METRICS_DISABLED is true.
+``MetricsRecorder.add`` records a metric of a request, and ``flush`` (called once at the end of
+each invocation) writes what was recorded: one EMF blob per dimension set, holding each metric
+recorded with that set, its values as a list in the order recorded and its unit from UNITS.
+Each blob's dimensions are ``service`` (the recorder's service) and then those passed to
+``add``. A blob holds at most 99 values of a metric; further values of that dimension set go
+into another blob. ``flush`` writes nothing when nothing was recorded; a disabled recorder
+(POWERTOOLS_METRICS_DISABLED true) records nothing; a metric name not in UNITS is refused with
+ValueError.
+
+Powertools' CloudWatch EMF provider serialises the blobs, and ``sink`` receives each one as a
+JSON line (by default stdout, one line per blob); Powertools does not print them itself.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
+    AmazonCloudWatchEMFProvider,
+)
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.constants import MAX_METRICS
 
 NAMESPACE = "DawsOS"
 
@@ -44,6 +50,12 @@ UNITS: dict[str, MetricUnit] = {
     EXPORTS_BLOCKED: MetricUnit.Count,
 }
 
+# The provider prints its metric set itself once it holds MAX_METRICS metrics, or MAX_METRICS
+# values of one metric; a blob is handed to the sink one short of that.
+_BLOB_LIMIT = MAX_METRICS - 1
+
+_Dimensions = tuple[tuple[str, str], ...]
+
 
 def _stdout(line: str) -> None:
     sys.stdout.write(line + "\n")
@@ -51,13 +63,22 @@ def _stdout(line: str) -> None:
 
 @dataclass
 class MetricsRecorder:
-    """Collects a request's metrics (thread-safe: orchestrated steps run side by side)."""
+    """A request's metrics, written as EMF blobs by ``flush``."""
 
     service: str
     enabled: bool = True
     sink: Callable[[str], None] = _stdout
-    _points: list[tuple[str, float, tuple[tuple[str, str], ...]]] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _recorded: dict[_Dimensions, list[tuple[str, float]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _emf: AmazonCloudWatchEMFProvider = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._emf = AmazonCloudWatchEMFProvider(
+            namespace=NAMESPACE,
+            service=self.service,
+            default_dimensions={"service": self.service},
+        )
 
     def add(self, name: str, value: float, **dimensions: str) -> None:
         if not self.enabled:
@@ -65,33 +86,23 @@ class MetricsRecorder:
         if name not in UNITS:
             raise ValueError(f"unknown metric {name}")
         key = tuple(sorted(dimensions.items()))
-        with self._lock:
-            self._points.append((name, float(value), key))
+        self._recorded.setdefault(key, []).append((name, float(value)))
 
     def flush(self) -> None:
         """One EMF blob per dimension set; nothing when nothing was recorded."""
-        with self._lock:
-            points, self._points = self._points, []
-        if not points:
-            return
-        groups: dict[tuple[tuple[str, str], ...], dict[str, list[float]]] = {}
-        for name, value, dims in points:
-            groups.setdefault(dims, {}).setdefault(name, []).append(value)
-        timestamp = int(time.time() * 1000)
-        for dims, values in groups.items():
-            dimensions = {"service": self.service, **dict(dims)}
-            blob: dict[str, object] = {
-                "_aws": {
-                    "Timestamp": timestamp,
-                    "CloudWatchMetrics": [
-                        {
-                            "Namespace": NAMESPACE,
-                            "Dimensions": [list(dimensions)],
-                            "Metrics": [{"Name": n, "Unit": UNITS[n].value} for n in values],
-                        }
-                    ],
-                },
-                **dimensions,
-                **values,
-            }
-            self.sink(json.dumps(blob, separators=(",", ":")))
+        recorded, self._recorded = self._recorded, {}
+        emf = self._emf
+        for dimensions, points in recorded.items():
+            emf.clear_metrics()  # back to the service dimension alone
+            for dimension, label in dimensions:
+                emf.add_dimension(name=dimension, value=label)
+            for name, value in points:
+                held = emf.metric_set.get(name)
+                if len(emf.metric_set if held is None else held["Value"]) == _BLOB_LIMIT:
+                    self._write(emf)
+                    emf.metric_set.clear()
+                emf.add_metric(name=name, unit=UNITS[name], value=value)
+            self._write(emf)
+
+    def _write(self, emf: AmazonCloudWatchEMFProvider) -> None:
+        self.sink(json.dumps(emf.serialize_metric_set(), separators=(",", ":")))

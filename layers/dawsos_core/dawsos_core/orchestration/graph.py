@@ -1,11 +1,11 @@
-"""The step graph of a pattern: checks, and the levels of steps that can run together."""
+"""The step graph of a pattern: checks, and its steps in levels of dependency."""
 
 from __future__ import annotations
 
-from dawsos_core.context import RequestCtx
+from dawsos_core.context import TEMPLATE_FIELDS
 from dawsos_core.orchestration.patterns import PatternSpec, StepSpec
 
-CTX_FIELDS = set(RequestCtx.__dataclass_fields__)
+CTX_FIELDS = set(TEMPLATE_FIELDS)
 
 
 def check_graph(pattern: PatternSpec, capabilities: set[str]) -> list[str]:
@@ -36,7 +36,8 @@ def check_graph(pattern: PatternSpec, capabilities: set[str]) -> list[str]:
 
 
 def levels(pattern: PatternSpec) -> list[list[StepSpec]]:
-    """Steps grouped so that each group depends only on earlier groups (Kahn's algorithm)."""
+    """Steps grouped so that each group depends only on earlier groups (Kahn's algorithm),
+    in the order the pattern lists them within a group."""
     pending = {s.output: s for s in pattern.steps}
     done: set[str] = set()
     ordered: list[list[StepSpec]] = []

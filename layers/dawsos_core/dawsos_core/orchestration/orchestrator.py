@@ -1,13 +1,15 @@
-"""Run a pattern's step graph: level by level, the steps of a level side by side when their
-capabilities are thread-safe, one trace entry per step."""
+"""Run a pattern's steps in dependency order, one trace entry per step.
+
+Every step runs under the request's context and transaction; a step's answer is kept in the
+pattern's state under its ``as`` name for later steps' templates, and the pattern's outputs
+are picked from that state at the end.
+"""
 
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
-from contextvars import copy_context
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,6 +19,9 @@ from dawsos_core.orchestration.graph import levels
 from dawsos_core.orchestration.patterns import PatternSpec, StepSpec, resolve
 from dawsos_core.orchestration.runtime import AgentRuntime, CapabilityResult
 
+if TYPE_CHECKING:
+    from dawsos_core.db.connection import Connection
+
 
 class TraceEntry(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -24,7 +29,7 @@ class TraceEntry(BaseModel):
     step: str
     capability: str
     agent: str
-    level: int
+    level: int  # the step's depth in the graph: 0 depends on no other step
     duration_ms: float
     status: str
     sources: list[str]
@@ -38,66 +43,50 @@ class RunResult:
 
 
 class PatternOrchestrator:
-    def __init__(self, runtime: AgentRuntime, *, max_parallel: int = 4) -> None:
+    def __init__(self, runtime: AgentRuntime) -> None:
         self._runtime = runtime
-        self._max_parallel = max_parallel
-        self._pool: ThreadPoolExecutor | None = None
 
-    def _executor(self) -> ThreadPoolExecutor:
-        """One pool for the life of the orchestrator: starting threads per request costs
-        more than the steps it parallelises. Threads start on the first parallel level."""
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self._max_parallel, thread_name_prefix="step")
-        return self._pool
-
-    def _run_step(
-        self, step: StepSpec, level: int, ctx: RequestCtx, scope: dict[str, Any]
-    ) -> tuple[StepSpec, CapabilityResult | None, TraceEntry, BaseException | None]:
-        capability = self._runtime.capability(step.capability)
-        started = time.perf_counter()
-        result: CapabilityResult | None = None
-        error: BaseException | None = None
-        try:
-            with span(f"step {step.output}", step=step.output, capability=step.capability):
-                result = self._runtime.call(step.capability, ctx, resolve(step.args, scope))
-        except Exception as exc:  # re-raised by run() once the trace entry is recorded
-            error = exc
-        entry = TraceEntry(
-            step=step.output,
-            capability=step.capability,
-            agent=capability.agent,
-            level=level,
-            duration_ms=(time.perf_counter() - started) * 1000,
-            status="ok" if error is None else "error",
-            sources=[] if result is None else sorted(result.sources),
-        )
-        return step, result, entry, error
-
-    def run(self, pattern: PatternSpec, inputs: dict[str, Any], ctx: RequestCtx) -> RunResult:
+    def run(
+        self, pattern: PatternSpec, inputs: dict[str, Any], ctx: RequestCtx, tx: Connection
+    ) -> RunResult:
         state: dict[str, Any] = {}
         scope = {"inputs": inputs, "state": state, "ctx": ctx.as_template_values()}
         run = RunResult(outputs={}, trace=[])
-        for number, group in enumerate(levels(pattern)):
-            parallel = len(group) > 1 and all(
-                self._runtime.capability(s.capability).thread_safe for s in group
-            )
-            if parallel:
-                # Each step runs in a copy of this context: its spans nest under the
-                # request's, and the invocation under way is the same.
-                pool = self._executor()
-                futures = [
-                    pool.submit(copy_context().run, self._run_step, s, number, ctx, scope)
-                    for s in group
-                ]
-                finished = [f.result() for f in futures]
-            else:
-                finished = [self._run_step(s, number, ctx, scope) for s in group]
-            for step, result, entry, error in finished:
-                run.trace.append(entry)
-                if error is not None:
-                    raise error
-                assert result is not None
+        for level, steps in enumerate(levels(pattern)):
+            for step in steps:
+                result = self._run_step(step, level, ctx, tx, scope, run.trace)
                 state[step.output] = result.data
                 run.sources |= result.sources
         run.outputs = {name: state[name] for name in pattern.outputs}
         return run
+
+    def _run_step(
+        self,
+        step: StepSpec,
+        level: int,
+        ctx: RequestCtx,
+        tx: Connection,
+        scope: dict[str, Any],
+        trace: list[TraceEntry],
+    ) -> CapabilityResult:
+        """Call the step's capability; its trace entry is recorded whether it answers or
+        raises."""
+        agent = self._runtime.capability(step.capability).agent
+        started = time.perf_counter()
+        result: CapabilityResult | None = None
+        try:
+            with span(f"step {step.output}", step=step.output, capability=step.capability):
+                result = self._runtime.call(step.capability, ctx, tx, resolve(step.args, scope))
+            return result
+        finally:
+            trace.append(
+                TraceEntry(
+                    step=step.output,
+                    capability=step.capability,
+                    agent=agent,
+                    level=level,
+                    duration_ms=(time.perf_counter() - started) * 1000,
+                    status="error" if result is None else "ok",
+                    sources=[] if result is None else sorted(result.sources),
+                )
+            )

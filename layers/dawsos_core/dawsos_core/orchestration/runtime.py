@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dawsos_core.context import RequestCtx
 from dawsos_core.errors import DawsosError, ServiceUnavailable
 from dawsos_core.observability.metrics import AGENT_INVOCATIONS, CIRCUIT_BREAKER_OPENS
 from dawsos_core.observability.telemetry import count, span
 from dawsos_core.orchestration.breaker import CircuitBreaker
+
+if TYPE_CHECKING:
+    from dawsos_core.db.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,8 @@ class CapabilityResult:
     sources: frozenset[str] = field(default_factory=frozenset)
 
 
-Handler = Callable[[RequestCtx, Mapping[str, Any]], CapabilityResult]
+# A capability answers from the request's context, its transaction and the step's arguments.
+Handler = Callable[[RequestCtx, "Connection", Mapping[str, Any]], CapabilityResult]
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,6 @@ class Capability:
     name: str
     agent: str
     handler: Handler
-    thread_safe: bool = False  # may run beside other steps of the same level
 
 
 class Agent(Protocol):
@@ -84,7 +87,9 @@ class AgentRuntime:
     def breaker(self, name: str) -> CircuitBreaker:
         return self._breakers[name]
 
-    def call(self, name: str, ctx: RequestCtx, args: Mapping[str, Any]) -> CapabilityResult:
+    def call(
+        self, name: str, ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]
+    ) -> CapabilityResult:
         capability = self.capability(name)
         breaker = self._breakers[name]
         if not breaker.allow():
@@ -97,7 +102,7 @@ class AgentRuntime:
         # has a span for each.
         with span(f"capability {name}", xray=False, capability=name, agent=capability.agent):
             try:
-                result = capability.handler(ctx, args)
+                result = capability.handler(ctx, tx, args)
             except DawsosError as exc:
                 if exc.status >= 500:  # the caller's own mistakes do not open the breaker
                     self._failed(name, breaker)

@@ -9,16 +9,52 @@ fresh pack is named too, for answers that accept an older pack.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dawsos_core.calendar import expected_pack_date
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.packs import PackRecord, PackStates, pack_states
-from dawsos_core.pricing.calendar import expected_pack_date
+from dawsos_core.db.repositories.packs import PackRecord
+from dawsos_core.pricing.gate import PackStatus, expected_pack_state
 
-PackStatus = Literal["fresh", "warming", "error", "none"]
+
+class PackView(BaseModel):
+    """A pack as operators and callers see it: the CLI shows it, /health/pack embeds it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pack_id: str
+    date: dt.date
+    policy: str
+    hash: str
+    status: str
+    is_fresh: bool
+    superseded_by: str | None
+    prewarm_done: bool
+    reconciliation_passed: bool
+    reconciliation_error_bps: float | None
+    ledger_commit_hash: str | None
+    error: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, pack: PackRecord) -> PackView:
+        bps = pack.reconciliation_error_bps
+        return cls(
+            pack_id=pack.id,
+            date=pack.date,
+            policy=pack.policy,
+            hash=pack.hash,
+            status=pack.status,
+            is_fresh=pack.is_fresh,
+            superseded_by=pack.superseded_by,
+            prewarm_done=pack.prewarm_done,
+            reconciliation_passed=pack.reconciliation_passed,
+            reconciliation_error_bps=None if bps is None else float(bps),
+            ledger_commit_hash=pack.ledger_commit_hash,
+            error=pack.error_message,
+            created_at=pack.created_at,
+        )
 
 
 class PackHealth(BaseModel):
@@ -46,53 +82,9 @@ class PackHealth(BaseModel):
     last_fresh_date: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class ExpectedPackState:
-    """The expected date, the pack that tells its state, and the last fresh pack."""
-
-    expected_date: dt.date
-    current: PackRecord | None
-    last_fresh: PackRecord | None
-
-    @property
-    def is_fresh(self) -> bool:
-        return (
-            self.current is not None
-            and self.current.is_fresh
-            and self.current.superseded_by is None
-        )
-
-    @property
-    def status(self) -> PackStatus:
-        if self.current is None:
-            return "none"
-        return "fresh" if self.current.is_fresh else self.current.status  # type: ignore[return-value]
-
-
-def _current(packs: list[PackRecord]) -> PackRecord | None:
-    """A live fresh pack wins; otherwise the newest attempt tells the state."""
-    live = [p for p in packs if p.is_fresh and p.superseded_by is None]
-    if live:
-        return live[-1]
-    return packs[-1] if packs else None
-
-
-def pack_state_of(expected: dt.date, states: PackStates) -> ExpectedPackState:
-    """The state from ``pack_states_read(policy, expected)``, which the execute path sends
-    with its other opening reads."""
-    packs, last_fresh = states
-    return ExpectedPackState(expected, _current(packs), last_fresh)
-
-
-def expected_pack_state(db: Database, policy: str, now: dt.datetime) -> ExpectedPackState:
-    """One round trip, for GET /health/pack and the pack builder."""
-    expected = expected_pack_date(now)
-    with db.session() as conn:
-        return pack_state_of(expected, pack_states(conn, policy, expected))
-
-
 def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
-    state = expected_pack_state(db, policy, now)
+    with db.session() as conn:
+        state = expected_pack_state(conn, policy, expected_pack_date(now))
     pack, last_fresh, expected = state.current, state.last_fresh, state.expected_date
     fresh_fields = {
         "last_fresh_pack_id": last_fresh.id if last_fresh else None,
@@ -100,21 +92,11 @@ def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
     }
     if pack is None:
         return PackHealth(status="none", policy=policy, expected_date=expected, **fresh_fields)
-    bps = pack.reconciliation_error_bps
+    view = PackView.of(pack).model_dump(exclude={"status", "ledger_commit_hash"})
     return PackHealth(
         status=state.status,
-        policy=pack.policy,
         expected_date=expected,
-        pack_id=pack.id,
-        date=pack.date,
-        hash=pack.hash,
-        is_fresh=pack.is_fresh,
-        superseded_by=pack.superseded_by,
-        prewarm_done=pack.prewarm_done,
-        reconciliation_passed=pack.reconciliation_passed,
-        reconciliation_error_bps=None if bps is None else float(bps),
-        error=pack.error_message,
-        created_at=pack.created_at,
         age_seconds=max(0, int((now - pack.created_at).total_seconds())),
+        **view,
         **fresh_fields,
     )

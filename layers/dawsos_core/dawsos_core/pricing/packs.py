@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from dawsos_core.analytics.valuation import PackRates, value_holdings
+from dawsos_core.calendar import is_weekday, previous_weekday
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.ledger import CommitRecord, external_flows, holdings
 from dawsos_core.db.repositories.packs import (
@@ -39,7 +40,6 @@ from dawsos_core.db.repositories.portfolios import PortfolioRecord, list_portfol
 from dawsos_core.errors import BadRequest, DawsosError, ProviderError
 from dawsos_core.ledger.commits import pinned_commit
 from dawsos_core.ledger.snapshot import commit_entries, inventory_units
-from dawsos_core.pricing.calendar import is_weekday, previous_weekday
 from dawsos_core.pricing.content import content_hash
 from dawsos_core.pricing.policies import Policy, get_policy
 from dawsos_core.pricing.providers import FxProvider, PriceSource

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dawsos_core.pricing.credentials import provider_key
-from dawsos_core.pricing.http import HttpClient
 from dawsos_core.pricing.policies import Policy
 from dawsos_core.pricing.providers import FxProvider, PriceSource
 from dawsos_core.pricing.providers.boc import BocValetFx
@@ -11,6 +9,8 @@ from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_core.pricing.providers.ledger_prices import LedgerPrices
 from dawsos_core.pricing.providers.market_data import FmpPrices, PolygonPrices
 from dawsos_core.pricing.providers.wm4pm import Wm4pmFx
+from dawsos_core.providers.credentials import provider_key
+from dawsos_core.providers.http import HttpClient
 from dawsos_core.settings import Settings
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from dawsos_core.db.connection import Connection
-from dawsos_core.db.statements import Write
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,8 @@ def find_execution(
     return None if row is None else ExecutionRecord(**row)
 
 
-def execution_insert(
+def insert_execution(
+    conn: Connection,
     *,
     execution_id: uuid.UUID,
     request_id: str,
@@ -56,11 +56,10 @@ def execution_insert(
     provenance: str,
     result: str,
     result_hash: str,
-) -> Write:
+) -> None:
     """JSON arguments are passed as text. The result is stored as ``json``, which keeps the
-    canonical text byte for byte (its SHA-256 is ``result_hash``) and costs no parse into
-    jsonb's binary form."""
-    return Write(
+    canonical text byte for byte: its SHA-256 is ``result_hash``."""
+    conn.execute(
         "INSERT INTO executions (id, request_id, trace_id, user_sub, pattern_id, inputs,"
         " portfolio_id, pricing_pack_id, ledger_commit_hash, provenance, result, result_hash)"
         " VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s::jsonb, %s::json, %s)",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from dawsos_core.db.connection import Connection
+from dawsos_core.db.copy import copy_rows
 
 AccountRow = tuple[str, dt.date, dt.date | None, list[str]]
 TransactionRow = tuple[int, dt.date, str, str | None, str, str]
@@ -106,24 +106,23 @@ def insert_commit(
     ).fetchone()
     if inserted is None:
         return False
-    _copy(
+    copy_rows(
         conn,
         "ledger_accounts",
-        ("account", "open_date", "close_date", "currencies"),
-        commit_hash,
-        rows.accounts,
+        ("commit_hash", "account", "open_date", "close_date", "currencies"),
+        ((commit_hash, *row) for row in rows.accounts),
     )
-    _copy(
+    copy_rows(
         conn,
         "ledger_transactions",
-        ("txn_id", "date", "flag", "payee", "narration", "source"),
-        commit_hash,
-        rows.transactions,
+        ("commit_hash", "txn_id", "date", "flag", "payee", "narration", "source"),
+        ((commit_hash, *row) for row in rows.transactions),
     )
-    _copy(
+    copy_rows(
         conn,
         "ledger_postings",
         (
+            "commit_hash",
             "txn_id",
             "posting_no",
             "date",
@@ -137,26 +136,15 @@ def insert_commit(
             "price_number",
             "price_currency",
         ),
-        commit_hash,
-        rows.postings,
+        ((commit_hash, *row) for row in rows.postings),
     )
-    _copy(
+    copy_rows(
         conn,
         "ledger_prices",
-        ("price_no", "date", "commodity", "quote_currency", "number"),
-        commit_hash,
-        rows.prices,
+        ("commit_hash", "price_no", "date", "commodity", "quote_currency", "number"),
+        ((commit_hash, *row) for row in rows.prices),
     )
     return True
-
-
-def _copy(
-    conn: Connection, table: str, columns: tuple[str, ...], commit_hash: str, rows: list[Any]
-) -> None:
-    names = ", ".join(("commit_hash", *columns))
-    with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row((commit_hash, *row))
 
 
 def unmatched_prefixes(conn: Connection, commit_hash: str, prefixes: list[str]) -> list[str]:

@@ -6,10 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from psycopg.rows import DictRow
-
 from dawsos_core.db.connection import Connection
-from dawsos_core.db.statements import Read
+from dawsos_core.db.copy import copy_rows
 
 
 @dataclass(frozen=True)
@@ -36,22 +34,15 @@ _COLUMNS = (
     "reconciliation_passed, reconciliation_error_bps, error_message, created_at, updated_at, "
     "base_currency, ledger_commit_hash"
 )
-_PACK_FIELDS = ", ".join(f"(pack).{c}" for c in _COLUMNS.split(", "))  # of pack_gate's rows
-
-
-def pack_read(pack_id: str) -> Read[PackRecord | None]:
-    return Read(
-        f"SELECT {_COLUMNS} FROM pricing_packs WHERE id = %s",
-        (pack_id,),
-        lambda rows: PackRecord(**rows[0]) if rows else None,
-    )
 
 
 def pack_by_id(conn: Connection, pack_id: str) -> PackRecord | None:
-    return pack_read(pack_id).run(conn)
+    row = conn.execute(f"SELECT {_COLUMNS} FROM pricing_packs WHERE id = %s", (pack_id,)).fetchone()
+    return None if row is None else PackRecord(**row)
 
 
 def packs_for(conn: Connection, on: dt.date, policy: str) -> list[PackRecord]:
+    """Every pack of a date and policy, oldest first."""
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM pricing_packs WHERE date = %s AND policy = %s ORDER BY created_at",
         (on, policy),
@@ -98,18 +89,18 @@ def insert_pack(
         " VALUES (%s, %s, %s, %s, %s, %s)",
         (pack_id, on, policy, digest, base_currency, ledger_commit_hash),
     )
-    with conn.cursor().copy(
-        "COPY pack_prices (pack_id, commodity, quote_currency, price, source, observed_on)"
-        " FROM STDIN"
-    ) as copy:
-        for row in prices:
-            copy.write_row((pack_id, *row))
-    with conn.cursor().copy(
-        "COPY pack_fx_rates (pack_id, currency, base_currency, rate, source, observed_on)"
-        " FROM STDIN"
-    ) as copy:
-        for row in fx_rates:
-            copy.write_row((pack_id, *row))
+    copy_rows(
+        conn,
+        "pack_prices",
+        ("pack_id", "commodity", "quote_currency", "price", "source", "observed_on"),
+        ((pack_id, *row) for row in prices),
+    )
+    copy_rows(
+        conn,
+        "pack_fx_rates",
+        ("pack_id", "currency", "base_currency", "rate", "source", "observed_on"),
+        ((pack_id, *row) for row in fx_rates),
+    )
 
 
 def mark_pack_error(conn: Connection, pack_id: str, message: str) -> None:
@@ -142,20 +133,40 @@ def finish_pack(
         " WHERE id = %s",
         (error_bps, pack_id),
     )
-    with conn.cursor().copy(
-        "COPY pack_valuations (pack_id, portfolio_id, date, ledger_commit_hash, base_currency,"
-        " value_base, flow_in_base, flow_out_base) FROM STDIN"
-    ) as copy:
-        for portfolio_id, value, flow_in, flow_out in valuations:
-            copy.write_row(
-                (pack_id, portfolio_id, on, commit_hash, base_currency, value, flow_in, flow_out)
-            )
-    with conn.cursor().copy(
-        "COPY pack_holding_valuations (pack_id, portfolio_id, commodity, units, price_currency,"
-        " price, value_local, fx_rate, value_base) FROM STDIN"
-    ) as copy:
-        for row in holdings:
-            copy.write_row((pack_id, *row))
+    copy_rows(
+        conn,
+        "pack_valuations",
+        (
+            "pack_id",
+            "portfolio_id",
+            "date",
+            "ledger_commit_hash",
+            "base_currency",
+            "value_base",
+            "flow_in_base",
+            "flow_out_base",
+        ),
+        (
+            (pack_id, portfolio_id, on, commit_hash, base_currency, value, flow_in, flow_out)
+            for portfolio_id, value, flow_in, flow_out in valuations
+        ),
+    )
+    copy_rows(
+        conn,
+        "pack_holding_valuations",
+        (
+            "pack_id",
+            "portfolio_id",
+            "commodity",
+            "units",
+            "price_currency",
+            "price",
+            "value_local",
+            "fx_rate",
+            "value_base",
+        ),
+        ((pack_id, *row) for row in holdings),
+    )
     conn.execute("UPDATE pricing_packs SET prewarm_done = true WHERE id = %s", (pack_id,))
     superseded = conn.execute(
         "UPDATE pricing_packs SET superseded_by = %s WHERE date = %s AND policy = %s"
@@ -208,38 +219,14 @@ def pack_sources(conn: Connection, pack_id: str) -> set[str]:
     return {r["source"] for r in rows}
 
 
-PackStates = tuple[list[PackRecord], PackRecord | None]
-
-
-def pack_states_read(policy: str, on: dt.date) -> Read[PackStates]:
-    """In one statement: every pack of a date (oldest first) and the last fresh,
-    unsuperseded pack on or before it. ``pack_gate`` (migration 0013) keeps its plans."""
-    return Read(
-        f"SELECT kind, {_PACK_FIELDS} FROM pack_gate(%s, %s)",
+def last_fresh_pack(conn: Connection, policy: str, on: dt.date) -> PackRecord | None:
+    """The live (fresh, unsuperseded) pack of the latest date on or before ``on``."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM pricing_packs WHERE policy = %s AND date <= %s"
+        " AND is_fresh AND superseded_by IS NULL ORDER BY date DESC LIMIT 1",
         (policy, on),
-        _pack_states,
-    )
-
-
-def _pack_states(rows: list[DictRow]) -> PackStates:
-    day = sorted(
-        (
-            PackRecord(**{k: v for k, v in r.items() if k != "kind"})
-            for r in rows
-            if r["kind"] == "day"
-        ),
-        key=lambda p: p.created_at,
-    )
-    last = [
-        PackRecord(**{k: v for k, v in r.items() if k != "kind"})
-        for r in rows
-        if r["kind"] == "last_fresh"
-    ]
-    return day, (last[0] if last else None)
-
-
-def pack_states(conn: Connection, policy: str, on: dt.date) -> PackStates:
-    return pack_states_read(policy, on).run(conn)
+    ).fetchone()
+    return None if row is None else PackRecord(**row)
 
 
 def analyze_pack_tables(conn: Connection) -> None:

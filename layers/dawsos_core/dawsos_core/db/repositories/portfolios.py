@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dawsos_core.db.connection import Connection
-from dawsos_core.db.statements import Read
 
 
 @dataclass(frozen=True)
@@ -41,19 +40,15 @@ def insert_portfolio(conn: Connection, record: PortfolioRecord) -> bool:
     return row is not None
 
 
-def portfolio_read(portfolio_id: str, owner_sub: str | None) -> Read[PortfolioRecord | None]:
-    """``owner_sub=None`` is the operator's view (CLI); the API always passes the caller."""
-    return Read(
-        f"SELECT {_COLUMNS} FROM portfolios WHERE id = %s AND (%s::text IS NULL OR owner_sub = %s)",
-        (portfolio_id, owner_sub, owner_sub),
-        lambda rows: PortfolioRecord(**rows[0]) if rows else None,
-    )
-
-
 def portfolio_by_id(
     conn: Connection, portfolio_id: str, owner_sub: str | None
 ) -> PortfolioRecord | None:
-    return portfolio_read(portfolio_id, owner_sub).run(conn)
+    """``owner_sub=None`` is the operator's view (CLI); the API always passes the caller."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM portfolios WHERE id = %s AND (%s::text IS NULL OR owner_sub = %s)",
+        (portfolio_id, owner_sub, owner_sub),
+    ).fetchone()
+    return None if row is None else PortfolioRecord(**row)
 
 
 def list_portfolios(conn: Connection, owner_sub: str | None) -> list[PortfolioRecord]:

@@ -12,8 +12,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dawsos_core.errors import ProviderError
-from dawsos_core.pricing.http import HttpClient
 from dawsos_core.pricing.providers import Observation
+from dawsos_core.providers.http import HttpClient
 
 SOURCE = "Bank of Canada"
 DEFAULT_URL = "https://www.bankofcanada.ca/valet"

@@ -12,8 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dawsos_core.errors import ProviderError
-from dawsos_core.pricing.http import HttpClient
 from dawsos_core.pricing.providers import PriceObservation
+from dawsos_core.providers.http import HttpClient
 
 LOOKBACK_DAYS = 7
 NEW_YORK = ZoneInfo("America/New_York")

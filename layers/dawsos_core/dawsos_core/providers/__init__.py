@@ -1,0 +1,1 @@
+"""What the data providers share: HTTP with timeouts and retries, and API keys."""
