@@ -1,11 +1,11 @@
 """A pack for every weekday of a range, oldest first, with a progress bar: what
-`dawsos pack backfill` and `make demo` both run."""
+`dawsos pack backfill` and `make demo` both run. A failing day is reported and the
+backfill goes on."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,7 +29,6 @@ def backfill_packs(
     policy: str,
     *,
     fx: FxProvider,
-    ledger_repo: Path,
     today: dt.date,
     console: Console,
     prices: PriceSource = LedgerPrices,
@@ -44,9 +43,17 @@ def backfill_packs(
     with Progress(*columns, console=console) as progress:
         task = progress.add_task(f"{policy} packs", total=len(days))
         for day in days:
-            outcome = build_pack(
-                db, day, policy, fx=fx, ledger_repo=ledger_repo, today=today, prices=prices
-            )
+            try:
+                outcome = build_pack(db, day, policy, fx=fx, today=today, prices=prices)
+            except Exception as exc:  # recorded as an error pack by the build; go on, report it
+                outcome = PackOutcome(
+                    day,
+                    policy,
+                    "error",
+                    None,
+                    None,
+                    error=f"unexpected {type(exc).__name__}: {exc}",
+                )
             result.counts[outcome.status] += 1
             if outcome.status == "error":
                 result.failures.append(outcome)

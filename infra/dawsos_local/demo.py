@@ -23,7 +23,7 @@ from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_core.pricing.providers.ecb import EcbFx
-from dawsos_core.valuations import portfolio_performance
+from dawsos_core.valuations import Revaluation, portfolio_performance, revalue_commit
 from dawsos_local import example_ledger
 from dawsos_local.backfill import backfill_packs
 from dawsos_local.stack import DataDir, LocalStack
@@ -31,7 +31,7 @@ from dawsos_local.tokens import mint
 
 # The demo runs as of the last date the offline ECB rates cover, after that day's 16:30 cut.
 DEMO_NOW = "2026-10-30T18:00:00+00:00"
-PACK_POLICY = "ECB_CAD"
+PACK_POLICY = "ECB"
 
 DEMO_PORTFOLIO = PortfolioSpec(
     id="demo",
@@ -40,6 +40,10 @@ DEMO_PORTFOLIO = PortfolioSpec(
     account_prefixes=["Assets:US:ETrade"],
     internal_prefixes=["Income:US:ETrade", "Expenses:Financial:Commissions"],
     base_currency="CAD",
+)
+# The same accounts in US dollars: one set of packs values both.
+DEMO_USD_PORTFOLIO = DEMO_PORTFOLIO.model_copy(
+    update={"id": "demo-usd", "name": "bean-example brokerage in USD", "base_currency": "USD"}
 )
 
 
@@ -82,12 +86,13 @@ def _ledger_steps(db: Database, data_dir: DataDir, console: Console) -> None:
         f"{synced.postings} postings, {synced.prices} prices"
     )
 
-    _, created = create_portfolio(db, DEMO_PORTFOLIO)
-    console.print(
-        f"portfolio demo {'created' if created else 'exists'}: "
-        f"{', '.join(DEMO_PORTFOLIO.account_prefixes)}; internal "
-        f"{', '.join(DEMO_PORTFOLIO.internal_prefixes)}"
-    )
+    for spec in (DEMO_PORTFOLIO, DEMO_USD_PORTFOLIO):
+        _, created = create_portfolio(db, spec)
+        console.print(
+            f"portfolio {spec.id} {'created' if created else 'exists'} (base "
+            f"{spec.base_currency}): {', '.join(spec.account_prefixes)}; internal "
+            f"{', '.join(spec.internal_prefixes)}"
+        )
 
     on = example_ledger.END
     positions = portfolio_positions(db, "demo", on)
@@ -108,7 +113,6 @@ def _pack_steps(db: Database, data_dir: DataDir, console: Console) -> None:
         days,
         PACK_POLICY,
         fx=EcbFx(),
-        ledger_repo=data_dir.root / "ledger",
         today=end,
         console=console,
     )
@@ -141,10 +145,57 @@ def _performance_steps(db: Database, console: Console) -> None:
     from dawsos_local.cli.analytics import performance_table
 
     end = example_ledger.END
-    answer = portfolio_performance(
-        db, "demo", end - dt.timedelta(days=365), end, policy=PACK_POLICY, owner_sub="demo"
+    for portfolio_id in ("demo", "demo-usd"):
+        answer = portfolio_performance(
+            db, portfolio_id, end - dt.timedelta(days=365), end, policy=PACK_POLICY
+        )
+        console.print(performance_table(answer))
+
+
+def _backdated_steps(db: Database, data_dir: DataDir, console: Console) -> None:
+    """Import a statement dated three months back as a new commit, sync it, and show what
+    the re-valuation changed: no pack is rebuilt."""
+    from dawsos_local.cli.ledger import revaluation_lines
+
+    repo = data_dir.root / "ledger"
+    imported = example_ledger.import_statement(repo)
+    synced = sync_ledger(db, repo)
+    console.print(
+        f"{'committed' if imported else 'already committed'} a backdated statement "
+        f"({example_ledger.STATEMENT_DATE}, a 5,000 USD deposit): commit "
+        f"{synced.commit_hash[:12]} {'synced' if synced.created else 'already synced'}"
     )
-    console.print(performance_table(answer))
+    revalued = revalue_commit(db, synced.commit_hash, PACK_POLICY, today=example_ledger.END)
+    for line in revaluation_lines(revalued):
+        console.print(f"  {line}")
+    end = example_ledger.END
+    start = end - dt.timedelta(days=365)
+    table = Table("portfolio", "commit", "TWR", "MWR", "value", title="before and after the import")
+    for r in revalued:
+        for commit in (r.previous_commit, r.commit_hash):
+            if commit is None:
+                continue
+            answer = portfolio_performance(
+                db, r.portfolio_id, start, end, policy=PACK_POLICY, commit=commit
+            )
+            mwr = answer.metrics.mwr
+            table.add_row(
+                r.portfolio_id,
+                commit[:12],
+                f"{100 * answer.metrics.twr:.4f}%",
+                "n/a" if mwr is None else f"{100 * mwr:.4f}%",
+                f"{_last_value(db, r, commit):,.2f} {answer.base_currency}",
+            )
+    console.print(table)
+
+
+def _last_value(db: Database, revaluation: Revaluation, commit: str) -> float:
+    value = (
+        revaluation.value_before
+        if commit == revaluation.previous_commit
+        else revaluation.value_after
+    )
+    return float(value or 0)
 
 
 def _overview_over_http(url: str, token: str, console: Console) -> str | None:
@@ -273,6 +324,7 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
             _ledger_steps(db, data_dir, console)
             _pack_steps(db, data_dir, console)
             _performance_steps(db, console)
+            _backdated_steps(db, data_dir, console)
             _feed_steps(db, console)
         except DawsosError as exc:
             console.print(f"[red]refused[/]: {exc.message}")

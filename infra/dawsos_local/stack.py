@@ -120,7 +120,6 @@ class LocalStack:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
             "LOG_FORMAT": "console",
-            "LEDGER_REPO": str(self.data_dir.root.resolve() / "ledger"),
             **LOCAL_CREDENTIALS,
             **self.extra_env,
         }

@@ -14,6 +14,7 @@ BENCHES = [
     "bench_analytics",
     "bench_execute",
     "bench_execute_500",
+    "bench_revaluation",
     "bench_exports",
     "bench_observability",
 ]

@@ -59,7 +59,7 @@ def _prepare(db: Database, root: Path) -> None:
     create_portfolio(db, DEMO_PORTFOLIO)
     end = example_ledger.END
     for day in weekdays(end - dt.timedelta(days=380), end):
-        build_pack(db, day, "ECB_CAD", fx=EcbFx(), ledger_repo=repo, today=end)
+        build_pack(db, day, "ECB_CAD", fx=EcbFx(), today=end)
     with db.session() as conn:  # as autovacuum would have by now in a running database
         analyze_pack_tables(conn)
 

@@ -2,9 +2,10 @@
 over ten years of weekdays (2,609 packs), in-process, with the same measures as the demo's.
 
 The ledger is real Beancount (500 commodities bought once, synced from Git); the packs are
-written through the pack repository's own path (content rows while warming, prewarmed
-valuations, then fresh) from a seeded random walk of prices and USD/CAD, without the
-per-pack reconciliation, which would take most of an hour here.
+written through the pack repository's own path (content rows while warming, then fresh)
+from a seeded random walk of prices and of the ECB's USD and CAD fixings, and the portfolio
+is valued with all of them in one set-based statement, without the per-pack reconciliation,
+which would take most of an hour here.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.packs import analyze_pack_tables, finish_pack, insert_pack
 from dawsos_core.ledger.sync import sync_ledger
-from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_core.portfolios import PortfolioSpec, create_portfolio, get_portfolio
 from dawsos_core.pricing.content import content_hash
+from dawsos_core.pricing.policies import get_policy
+from dawsos_core.pricing.valuation import value_with_packs
 from tests.bench.bench_execute import measure, overview_event_for
 from tests.bench.database import bench_server
 from tests.integration.conftest import LedgerRepo
 
 TITLE = "warm POST /v1/execute portfolio_overview: 500 holdings, ten years"
 HOLDINGS = 500
+PORTFOLIO = "p500"
 START = dt.date(2016, 11, 1)
 END = dt.date(2026, 10, 30)
 NOW = "2026-10-30T18:00:00Z"
@@ -56,46 +60,40 @@ def _ledger() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _packs(db: Database, commit: str, console: Console) -> int:
+def _packs(db: Database, console: Console) -> list[str]:
+    """The packs of every weekday, fresh; their ids in date order."""
     rng = random.Random(500)
-    units = {f"S{i:03d}": Decimal(10 + i % 90) for i in range(HOLDINGS)}
-    price = {c: 100.0 for c in units}
-    usd = 1.30
+    price = {f"S{i:03d}": 100.0 for i in range(HOLDINGS)}
+    usd, cad = 1.10, 1.45  # per EUR
+    ids = []
     days = list(weekdays(START, END))
-    with console.status(f"writing {len(days)} packs of {HOLDINGS} prices and valuations..."):
+    with console.status(f"writing {len(days)} packs of {HOLDINGS} prices..."):
         for day in days:
             for c in price:
                 price[c] *= 1 + rng.gauss(0.0002, 0.012)
             usd *= 1 + rng.gauss(0, 0.004)
-            prices = [(c, "USD", Decimal(f"{price[c]:.4f}"), "Internal", day) for c in units]
-            rate = Decimal(f"{usd:.6f}")
-            fx = [("USD", "CAD", rate, "ECB", day)]
-            digest = content_hash(day, "ECB_CAD", "CAD", commit, prices, fx)
-            pack_id = f"PP_ECB_CAD_{day}_{digest[:12]}"
-            holdings = []
-            total = Decimal(0)
-            for c, _, px, _, _ in prices:
-                local = units[c] * px
-                base = local * rate
-                total += base
-                holdings.append(("p500", c, units[c], "USD", px, local, rate, base))
+            cad *= 1 + rng.gauss(0, 0.003)
+            prices = [(c, "USD", Decimal(f"{p:.4f}"), "Internal", day) for c, p in price.items()]
+            fixings = [
+                (currency, "EUR", "per_pivot", Decimal(f"{rate:.4f}"), "ECB", day)
+                for currency, rate in (("CAD", cad), ("USD", usd))
+            ]
+            digest = content_hash(day, "ECB", prices, fixings)
+            pack_id = f"PP_ECB_{day}_{digest[:12]}"
             with db.transaction() as conn:
-                insert_pack(conn, pack_id, day, "ECB_CAD", digest, "CAD", commit, prices, fx)
-            with db.transaction() as conn:
-                finish_pack(
-                    conn,
-                    pack_id,
-                    day,
-                    "ECB_CAD",
-                    commit,
-                    "CAD",
-                    Decimal(0),
-                    [("p500", total, Decimal(0), Decimal(0))],
-                    holdings,
-                )
-    with db.session() as conn:  # as autovacuum would have by now in a running database
-        analyze_pack_tables(conn)
-    return len(days)
+                insert_pack(conn, pack_id, day, "ECB", digest, prices, fixings)
+                finish_pack(conn, pack_id, day, "ECB", Decimal(0))
+            ids.append(pack_id)
+    return ids
+
+
+def value_all(db: Database, commit: str, pack_ids: list[str]) -> int:
+    """The portfolio valued at the commit with every pack, in one statement."""
+    with db.transaction() as conn:
+        portfolio = get_portfolio(conn, PORTFOLIO, None)
+        valued = value_with_packs(conn, portfolio, commit, pack_ids, get_policy("ECB"))
+        analyze_pack_tables(conn)  # as autovacuum would have by now in a running database
+    return valued
 
 
 def _build(url: str, root: str) -> int:
@@ -106,11 +104,12 @@ def _build(url: str, root: str) -> int:
     repo.commit({"main.beancount": _ledger()})
     synced = sync_ledger(db, repo.path)
     create_portfolio(
-        db, PortfolioSpec(id="p500", owner_sub="bench", account_prefixes=["Assets:Broker"])
+        db, PortfolioSpec(id=PORTFOLIO, owner_sub="bench", account_prefixes=["Assets:Broker"])
     )
-    packs = _packs(db, synced.commit_hash, Console(stderr=True))
+    pack_ids = _packs(db, Console(stderr=True))
+    value_all(db, synced.commit_hash, pack_ids)
     db.close()
-    return packs
+    return len(pack_ids)
 
 
 def run(console: Console) -> None:

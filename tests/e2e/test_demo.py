@@ -37,7 +37,7 @@ def test_demo_runs_the_whole_job_over_http_and_stops_every_part(tmp_path: Path) 
         "Sharpe": r"-?\d+\.\d{3}",
         "max drawdown": r"-?\d+\.\d\d%",
         "attribution local / FX / interaction": r"-?\d+\.\d\d% / -?\d+\.\d\d% / -?\d+\.\d\d%",
-        "pricing pack": r"PP_ECB_CAD_2026-10-30_[0-9a-f]{12} \(ECB_CAD\)",
+        "pricing pack": r"PP_ECB_2026-10-30_[0-9a-f]{12} \(ECB\)",
         "ledger commit": r"[0-9a-f]{40}",
     }
     for row, value in summary.items():
@@ -51,5 +51,12 @@ def test_demo_runs_the_whole_job_over_http_and_stops_every_part(tmp_path: Path) 
     assert "POST /v1/execute macro_overview -> 200: DGS10" in out
     assert re.search(r"news_impact -> 200: \d+ headlines, e\.g\. '\[demo\] ", out)
     assert "holding_deep_dive -> 200: profiles [demo] " in out
+    assert re.search(r"portfolio demo-usd (created|exists) \(base USD\)", out)
+    assert re.search(r"demo-usd 2025-10-30 to 2026-10-30 \(USD, ECB, 261 returns\)", out)
+    revalued = r"re-valued (demo|demo-usd) from 2026-07-15: \d+ packs valued, \d+ kept from"
+    assert len(re.findall(revalued, out)) == 2, out
+    changed = re.findall(r"│ demo-usd\s+│ [0-9a-f]{12} │ (-?\d+\.\d{4})% │", out)
+    assert len(changed) == 2
+    assert changed[0] != changed[1], "the backdated deposit changes the USD portfolio's TWR"
     assert "stopped every part" in out
     assert not (data_dir / "postgres" / "postmaster.pid").exists()

@@ -21,7 +21,7 @@ def test_health_with_a_minted_token(served: Served) -> None:
 
     assert status == HTTPStatus.OK
     assert body["status"] in {"none", "warming", "fresh", "error"}
-    assert body["policy"] == "ECB_CAD"
+    assert body["policy"] == "ECB"
 
 
 @pytest.mark.parametrize("kind", ["missing", "malformed", "wrong_signature", "expired"])

@@ -12,8 +12,7 @@ from rich.table import Table
 from dawsos_core.analytics.charts import overview_chart, render_png
 from dawsos_core.analytics.performance import Performance, performance
 from dawsos_core.analytics.returns import daily_returns
-from dawsos_core.portfolios import get_portfolio
-from dawsos_core.valuations import performance_window
+from dawsos_core.valuations import portfolio_window
 from dawsos_local.cli import console, data_dir_option, database, main
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -65,7 +64,7 @@ def analytics() -> None:
 @click.option("--portfolio", "portfolio_id", required=True, help="Portfolio id.")
 @click.option("--from", "start", required=True, type=ISO_DATE, help="First date, YYYY-MM-DD.")
 @click.option("--to", "end", required=True, type=ISO_DATE, help="Last date, YYYY-MM-DD.")
-@click.option("--policy", default="ECB_CAD", show_default=True, help="Pricing policy.")
+@click.option("--policy", default="ECB", show_default=True, help="Pricing policy.")
 @click.option(
     "--risk-free",
     type=float,
@@ -80,6 +79,12 @@ def analytics() -> None:
     default=None,
     help="Also write the overview chart here.",
 )
+@click.option(
+    "--commit",
+    "commit_hash",
+    default=None,
+    help="Pin a synced commit by its hash or a prefix of 7 or more digits (default: the latest).",
+)
 @data_dir_option
 def performance_command(
     portfolio_id: str,
@@ -89,12 +94,15 @@ def performance_command(
     risk_free: float,
     as_json: bool,
     png: Path | None,
+    commit_hash: str | None,
     data_dir: Path,
 ) -> None:
-    """TWR, MWR, risk and currency attribution over a window of fresh packs."""
-    with database(data_dir) as db, db.session() as conn:
-        portfolio = get_portfolio(conn, portfolio_id, None)
-        window = performance_window(conn, portfolio, policy, start.date(), end.date())
+    """TWR, MWR, risk and currency attribution over a window, every day valued at one
+    ledger commit with the packs live now."""
+    with database(data_dir) as db:
+        window = portfolio_window(
+            db, portfolio_id, start.date(), end.date(), policy=policy, commit=commit_hash
+        )
     answer = performance(window, risk_free)
     if png is not None:
         a = answer.attribution

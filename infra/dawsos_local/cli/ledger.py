@@ -10,14 +10,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from dawsos_core.calendar import london_today
 from dawsos_core.ledger.flows import portfolio_flows
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
+from dawsos_core.settings import Settings
+from dawsos_core.valuations import Revaluation, revalue_commit
 from dawsos_local.cli import console, data_dir_option, database, main
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 commit_option = click.option(
-    "--commit", "commit_hash", default=None, help="Pin a synced commit (default: the latest)."
+    "--commit",
+    "commit_hash",
+    default=None,
+    help="Pin a synced commit by its hash or a prefix of 7 or more digits (default: the latest).",
 )
 
 
@@ -42,20 +48,52 @@ def ledger() -> None:
     help="The main ledger file in the repository (default: its only top-level "
     ".beancount file, or main.beancount).",
 )
+@click.option(
+    "--policy", default="ECB", show_default=True, help="Pricing policy whose packs re-value it."
+)
 @data_dir_option
-def sync(path: Path, ref: str, main_file: str | None, data_dir: Path) -> None:
-    """Parse the ledger at REF with Beancount and store it, keyed by commit.
+def sync(path: Path, ref: str, main_file: str | None, policy: str, data_dir: Path) -> None:
+    """Parse the ledger at REF with Beancount and store it, keyed by commit, then re-value
+    every portfolio at the new commit from the first date it changes (no pack is rebuilt).
 
     Prints the commit hash as the last line. A ledger with errors is refused with each
     error's file and line, and nothing is written."""
-    with database(data_dir) as db, console.status(f"syncing {path} at {ref}..."):
-        result = sync_ledger(db, path, ref, main_file)
-    verb = "synced" if result.created else "already synced"
-    console.print(
-        f"{verb} {result.main_file}: {result.transactions} transactions, "
-        f"{result.postings} postings, {result.prices} prices"
-    )
+    today = london_today(Settings().now())
+    with database(data_dir) as db:
+        with console.status(f"syncing {path} at {ref}..."):
+            result = sync_ledger(db, path, ref, main_file)
+        verb = "synced" if result.created else "already synced"
+        console.print(
+            f"{verb} {result.main_file}: {result.transactions} transactions, "
+            f"{result.postings} postings, {result.prices} prices"
+        )
+        if result.created:
+            with console.status("re-valuing the portfolios at the new commit..."):
+                revalued = revalue_commit(db, result.commit_hash, policy, today=today)
+            for line in revaluation_lines(revalued):
+                console.print(line)
     click.echo(result.commit_hash)
+
+
+def revaluation_lines(revalued: list[Revaluation]) -> list[str]:
+    """One line a portfolio: from which date it was re-valued and its latest value."""
+    lines = []
+    for r in revalued:
+        since = "no posting changed" if r.changed_from is None else f"from {r.changed_from}"
+        if r.previous_commit is None:
+            since = "first commit"
+        change = ""
+        if r.value_after is not None:
+            before = "" if r.value_before is None else f"{r.value_before:,.2f} -> "
+            change = f"; value on {r.latest_date}: {before}{r.value_after:,.2f}"
+        work = (
+            "already valued at this commit"
+            if r.valued == r.copied == 0
+            else f"{r.valued} packs valued, {r.copied} kept from "
+            f"{(r.previous_commit or '')[:12] or 'no earlier commit'}"
+        )
+        lines.append(f"re-valued {r.portfolio_id} {since}: {work}{change}")
+    return lines
 
 
 @ledger.command("positions")

@@ -24,21 +24,10 @@ from dawsos_local.cli import CliError, console, data_dir_option, database, main
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 policy_option = click.option(
     "--policy",
-    default="ECB_CAD",
+    default="ECB",
     show_default=True,
-    help="Pricing policy: ECB_CAD, BOC_CAD or WM4PM_CAD.",
+    help="Pricing policy, by its FX source: ECB, BOC or WM4PM (ECB_CAD and the like are aliases).",
 )
-ledger_option = click.option(
-    "--ledger",
-    "ledger_repo",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Ledger repository for reconciliation (default: LEDGER_REPO, else <data-dir>/ledger).",
-)
-
-
-def _ledger_repo(ledger_repo: Path | None, settings: Settings, data_dir: Path) -> Path:
-    return ledger_repo or settings.ledger_repo or data_dir / "ledger"
 
 
 def _outcome_line(outcome: PackOutcome) -> str:
@@ -57,9 +46,8 @@ def pack() -> None:
 @pack.command("build")
 @click.option("--date", "on", required=True, type=ISO_DATE, help="Pack date, YYYY-MM-DD.")
 @policy_option
-@ledger_option
 @data_dir_option
-def build(on: dt.datetime, policy: str, ledger_repo: Path | None, data_dir: Path) -> None:
+def build(on: dt.datetime, policy: str, data_dir: Path) -> None:
     """Build, reconcile and prewarm one pack; exit 1 when the pack fails."""
     settings = Settings()
     with database(data_dir) as db:
@@ -69,7 +57,6 @@ def build(on: dt.datetime, policy: str, ledger_repo: Path | None, data_dir: Path
             on.date(),
             policy,
             fx=fx_provider(get_policy(policy), settings),
-            ledger_repo=_ledger_repo(ledger_repo, settings, data_dir),
             today=london_today(settings.now()),
             prices=price_source(settings),
         )
@@ -82,11 +69,8 @@ def build(on: dt.datetime, policy: str, ledger_repo: Path | None, data_dir: Path
 @click.option("--from", "start", required=True, type=ISO_DATE, help="First date, YYYY-MM-DD.")
 @click.option("--to", "end", required=True, type=ISO_DATE, help="Last date, YYYY-MM-DD.")
 @policy_option
-@ledger_option
 @data_dir_option
-def backfill(
-    start: dt.datetime, end: dt.datetime, policy: str, ledger_repo: Path | None, data_dir: Path
-) -> None:
+def backfill(start: dt.datetime, end: dt.datetime, policy: str, data_dir: Path) -> None:
     """Build a pack for every weekday of a range, oldest first, with a progress bar."""
     settings = Settings()
     today = london_today(settings.now())
@@ -100,7 +84,6 @@ def backfill(
             days,
             policy,
             fx=fx_provider(get_policy(policy), settings),
-            ledger_repo=_ledger_repo(ledger_repo, settings, data_dir),
             today=today,
             console=console,
             prices=price_source(settings),

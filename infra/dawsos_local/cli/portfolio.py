@@ -9,8 +9,13 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from dawsos_core.calendar import london_today
 from dawsos_core.db.repositories.portfolios import list_portfolios
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_core.pricing.policies import get_policy
+from dawsos_core.pricing.sources import fx_currencies
+from dawsos_core.settings import Settings
+from dawsos_core.valuations import value_portfolio
 from dawsos_local.cli import CliError, console, data_dir_option, database, main
 
 
@@ -37,7 +42,15 @@ def portfolio() -> None:
     help="Income/Expenses prefixes that are return, comma-separated "
     "(e.g. Income:US:ETrade,Expenses:Financial:Commissions).",
 )
-@click.option("--base", default="CAD", show_default=True, help="Base currency.")
+@click.option(
+    "--base",
+    default="CAD",
+    show_default=True,
+    help="Base currency: any currency the pricing policy's FX source crosses to.",
+)
+@click.option(
+    "--policy", default="ECB", show_default=True, help="Pricing policy whose packs value it."
+)
 @click.option("--name", default="", help="Display name.")
 @data_dir_option
 def create(
@@ -46,10 +59,12 @@ def create(
     accounts: str,
     internal: str,
     base: str,
+    policy: str,
     name: str,
     data_dir: Path,
 ) -> None:
-    """Create a portfolio; every prefix must match an account of the synced ledger."""
+    """Create a portfolio and value it with the packs that exist; every prefix must match an
+    account of the synced ledger."""
     try:
         spec = PortfolioSpec(
             id=portfolio_id,
@@ -62,11 +77,16 @@ def create(
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise CliError(problems) from exc
+    chosen = get_policy(policy)
+    today = london_today(Settings().now())
     with database(data_dir) as db:
-        record, created = create_portfolio(db, spec)
+        record, created = create_portfolio(db, spec, currencies=fx_currencies(chosen))
+        with console.status(f"valuing {record.id} with the {chosen.name} packs..."):
+            valued = value_portfolio(db, record.id, chosen.name, today=today)
     console.print(
         f"{'created' if created else 'already exists'}: portfolio {record.id} "
-        f"owned by {record.owner_sub}"
+        f"owned by {record.owner_sub}, base {record.base_currency}; valued with {valued} "
+        f"{chosen.name} packs"
     )
 
 

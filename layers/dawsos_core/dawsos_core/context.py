@@ -1,5 +1,5 @@
-"""The immutable context of one request: who asks, about which portfolio, and which pack and
-ledger commit every figure of the answer comes from."""
+"""The immutable context of one request: who asks, about which portfolio, and which ledger
+commit, pack and instant every figure of the answer comes from."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ TEMPLATE_FIELDS = (
     "pricing_policy",
     "as_of",
     "ledger_commit_hash",
+    "packs_as_of",
     "base_currency",
     "environment",
     "pack_is_fresh",
@@ -38,8 +39,9 @@ class RequestCtx:
     pricing_policy: str
     pack_sources: frozenset[str]  # the data sources of the pack's prices and rates
     as_of: dt.date
-    ledger_commit_hash: str
-    base_currency: str
+    ledger_commit_hash: str | None  # the one commit every day is valued at (None: no ledger)
+    packs_as_of: dt.datetime  # the instant whose live packs value each day of a window
+    base_currency: str | None  # the portfolio's
     environment: str
     pack_is_fresh: bool
     pack_age_days: int
@@ -52,6 +54,7 @@ class RequestCtx:
             "pricing_policy": self.pricing_policy,
             "as_of": self.as_of.isoformat(),
             "ledger_commit_hash": self.ledger_commit_hash,
+            "packs_as_of": self.packs_as_of.isoformat(),
             "base_currency": self.base_currency,
             "pack_is_fresh": self.pack_is_fresh,
             "pack_age_days": self.pack_age_days,
@@ -61,10 +64,11 @@ class RequestCtx:
         """The values of ``{{ctx.x}}`` templates, dates as ISO text."""
         values = {name: getattr(self, name) for name in TEMPLATE_FIELDS}
         values["as_of"] = self.as_of.isoformat()
+        values["packs_as_of"] = self.packs_as_of.isoformat()
         return values
 
-    def require_portfolio(self) -> PortfolioRecord:
-        """The request's portfolio, for capabilities that answer about one."""
-        if self.portfolio is None:
+    def require_portfolio(self) -> tuple[PortfolioRecord, str]:
+        """The request's portfolio and its commit, for capabilities that answer about one."""
+        if self.portfolio is None or self.ledger_commit_hash is None:
             raise ValueError("this capability needs a pattern whose inputs name a portfolio_id")
-        return self.portfolio
+        return self.portfolio, self.ledger_commit_hash

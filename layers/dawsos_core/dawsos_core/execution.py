@@ -7,6 +7,7 @@ commit give a byte-identical result and an equal ``result_hash``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import uuid
@@ -19,16 +20,20 @@ from dawsos_core.calendar import expected_pack_date
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Connection, Database
 from dawsos_core.db.repositories.executions import insert_execution
-from dawsos_core.db.repositories.packs import pack_by_id, pack_sources
+from dawsos_core.db.repositories.ledger import DEFAULT_LEDGER, latest_commit
+from dawsos_core.db.repositories.packs import database_now, pack_by_id, pack_sources
 from dawsos_core.db.repositories.portfolios import PortfolioRecord
-from dawsos_core.errors import NotFound, PackNotReady, ViewBlocked
+from dawsos_core.errors import BadRequest, NotFound, ViewBlocked
+from dawsos_core.ledger.commits import pinned_commit
 from dawsos_core.observability.telemetry import annotate
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec
 from dawsos_core.portfolios import get_portfolio
 from dawsos_core.pricing.gate import GatedPack, expected_pack, expected_pack_state, pinned_pack
+from dawsos_core.pricing.policies import get_policy
 from dawsos_core.rights.registry import load_registry
 from dawsos_core.settings import Settings
+from dawsos_core.valuations import pack_set_hash
 
 
 @dataclass(frozen=True)
@@ -87,15 +92,23 @@ def execute_pattern(
     user_sub: str,
     request_id: str,
     trace_id: str,
+    ledger_commit: str | None = None,
+    packs_as_of: dt.datetime | None = None,
 ) -> ExecutionOutcome:
     """Run ``pattern`` for ``user_sub`` in one transaction under the caller's role: the
-    portfolio the inputs name, the gated pack, the steps, and the stored execution."""
+    portfolio the inputs name, its ledger commit (the latest, or ``ledger_commit``), the
+    gated pack, the instant whose packs value a window (now, or ``packs_as_of``), the
+    steps, and the stored execution."""
     annotate(pattern_id=pattern.id)
     with db.request_transaction(user_sub) as tx:
         portfolio_id = values.get("portfolio_id")
         portfolio = None if portfolio_id is None else get_portfolio(tx, str(portfolio_id), user_sub)
+        commit = _commit(tx, portfolio, ledger_commit)
         gated = _gate(tx, settings, require_fresh=require_fresh, pack_id=pack_id)
-        ctx = _request_ctx(tx, settings, portfolio, gated, user_sub, request_id, trace_id)
+        at = packs_as_of or database_now(tx)
+        ctx = _request_ctx(
+            tx, settings, portfolio, commit, gated, at, user_sub, request_id, trace_id
+        )
         run = orchestrator.run(pattern, values, ctx, tx)
         registry = load_registry()
         hidden = registry.view_blocked(run.sources, settings.environment)
@@ -107,11 +120,15 @@ def execute_pattern(
             )
         result_text = canonical_json(run.outputs)
         result_hash = hashlib.sha256(result_text.encode()).hexdigest()
+        packs = sorted({ctx.pricing_pack_id, *run.packs})
         provenance = {
             **ctx.provenance(),
             "pattern_id": pattern.id,
             "pattern_version": pattern.version,
             "sources": sorted(run.sources),
+            "pack_set_hash": pack_set_hash(packs),
+            "packs": len(packs),
+            "valuation": get_policy(ctx.pricing_policy).manifest(),
         }
         execution_id = uuid.uuid4()
         insert_execution(
@@ -148,31 +165,38 @@ def _gate(
     retry = settings.retry_after_seconds
     if pack_id is not None:
         return pinned_pack(pack_by_id(tx, pack_id), pack_id, expected, retry_after_seconds=retry)
-    state = expected_pack_state(tx, settings.pricing_policy, expected)
+    state = expected_pack_state(tx, get_policy(settings.pricing_policy).name, expected)
     return expected_pack(state, require_fresh=require_fresh, retry_after_seconds=retry)
+
+
+def _commit(tx: Connection, portfolio: PortfolioRecord | None, pinned: str | None) -> str | None:
+    """The one commit the answer is valued at: the pinned one, or the latest of the
+    portfolio's ledger (of the default ledger for a pattern about no portfolio)."""
+    ledger_id = DEFAULT_LEDGER if portfolio is None else portfolio.ledger_id
+    if portfolio is None and pinned is None:
+        latest = latest_commit(tx, ledger_id)
+        return None if latest is None else latest.commit_hash
+    return pinned_commit(tx, pinned, ledger_id).commit_hash
 
 
 def _request_ctx(
     tx: Connection,
     settings: Settings,
     portfolio: PortfolioRecord | None,
+    commit: str | None,
     gated: GatedPack,
+    packs_as_of: dt.datetime,
     user_sub: str,
     request_id: str,
     trace_id: str,
 ) -> RequestCtx:
     pack = gated.pack
-    if pack.ledger_commit_hash is None or pack.base_currency is None:
-        raise PackNotReady(
-            f"pricing pack {pack.id} records no ledger commit; rebuild it",
-            status="error",
-            pack_id=pack.id,
+    if pack.fresh_at is not None and packs_as_of < pack.fresh_at:
+        raise BadRequest(
+            f"packs_as_of: {packs_as_of.isoformat()} is before pricing pack {pack.id} became "
+            f"live ({pack.fresh_at.isoformat()})"
         )
-    annotate(
-        pricing_pack_id=pack.id,
-        ledger_commit_hash=pack.ledger_commit_hash,
-        pack_age_days=gated.age_days,
-    )
+    annotate(pricing_pack_id=pack.id, ledger_commit_hash=commit, pack_age_days=gated.age_days)
     return RequestCtx(
         request_id=request_id,
         trace_id=trace_id,
@@ -183,8 +207,9 @@ def _request_ctx(
         pricing_policy=pack.policy,
         pack_sources=frozenset(pack_sources(tx, pack.id)),
         as_of=pack.date,
-        ledger_commit_hash=pack.ledger_commit_hash,
-        base_currency=pack.base_currency,
+        ledger_commit_hash=commit,
+        packs_as_of=packs_as_of,
+        base_currency=None if portfolio is None else portfolio.base_currency,
         environment=settings.environment.value,
         pack_is_fresh=gated.is_fresh,
         pack_age_days=gated.age_days,

@@ -90,7 +90,6 @@ def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
             job.pack_date(),
             policy.name,
             fx=fx_provider(policy, settings),
-            ledger_repo=settings.ledger_repo,
             prices=price_source(settings),
             today=london_today(settings.now()),
         )

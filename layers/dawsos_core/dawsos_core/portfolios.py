@@ -15,7 +15,7 @@ from dawsos_core.db.repositories.portfolios import (
     insert_portfolio,
     portfolio_by_id,
 )
-from dawsos_core.errors import Conflict, NotFound, Unprocessable
+from dawsos_core.errors import BadRequest, Conflict, NotFound, Unprocessable
 
 AccountPrefix = Annotated[
     str, Field(pattern=r"^(Assets|Liabilities|Equity|Income|Expenses)(:[A-Z0-9][A-Za-z0-9-]*)*$")
@@ -64,10 +64,19 @@ def check_prefixes(
         )
 
 
-def create_portfolio(db: Database, spec: PortfolioSpec) -> tuple[PortfolioRecord, bool]:
+def create_portfolio(
+    db: Database, spec: PortfolioSpec, *, currencies: frozenset[str] | None = None
+) -> tuple[PortfolioRecord, bool]:
     """Create it, or confirm an identical one exists (False); a different one is a 409.
 
-    When a ledger has been synced, every prefix must match one of its accounts."""
+    When a ledger has been synced, every prefix must match one of its accounts. With
+    ``currencies`` (what the pricing policy's FX source crosses to), the base currency must
+    be one of them (400 naming it and listing them)."""
+    if currencies and spec.base_currency not in currencies:
+        raise BadRequest(
+            f"base_currency: {spec.base_currency} is not a currency the FX source crosses to;"
+            f" it offers {', '.join(sorted(currencies))}"
+        )
     record = PortfolioRecord(
         id=spec.id,
         owner_sub=spec.owner_sub,

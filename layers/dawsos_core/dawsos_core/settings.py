@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
@@ -49,7 +48,9 @@ class Settings(BaseSettings):
         ge=0,
         description="A connection idle longer than this is pinged before use (frozen sandboxes).",
     )
-    pricing_policy: PolicyName = Field(default="ECB_CAD", description="Default pricing policy.")
+    pricing_policy: PolicyName = Field(
+        default="ECB", description="Default pricing policy (ECB, BOC or WM4PM)."
+    )
     retry_after_seconds: int = Field(
         default=60, ge=1, description="Retry-After sent with 503 answers."
     )
@@ -85,9 +86,6 @@ class Settings(BaseSettings):
         default=None, description="Set by Lambda; X-Ray subsegments are made only there."
     )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    ledger_repo: Path | None = Field(
-        default=None, description="Git repository of the ledger (reconciliation reads it)."
-    )
     dawsos_now: dt.datetime | None = Field(
         default=None,
         description="Pin the clock (ISO timestamp) so tests and the demo run as of a past date.",

@@ -1,12 +1,17 @@
-"""A portfolio's performance window, read from its prewarmed valuations.
+"""A portfolio's valuations as answers use them: a window's series at one ledger commit with
+the packs live at one instant, valued on demand when not prewarmed and kept; the
+re-valuation of a portfolio after a new commit; the valuation of a new portfolio.
 
-Refuses rather than guesses: every weekday of the window needs the valuation of its live
-pack, and a missing one is named, with the reason its pack failed when it did (422).
+Refuses rather than guesses: every weekday of a window needs a live pack, and a missing
+one is named, with the reason its pack failed when it did (422).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -14,37 +19,84 @@ from dawsos_core.analytics.performance import Performance, PerformanceWindow, pe
 from dawsos_core.analytics.returns import ValuationSeries
 from dawsos_core.calendar import weekdays, window_start
 from dawsos_core.db.connection import Connection, Database
-from dawsos_core.db.repositories.packs import failed_pack_reasons
-from dawsos_core.db.repositories.portfolios import PortfolioRecord
-from dawsos_core.db.repositories.valuations import (
-    holding_days,
-    valuation_window,
-    window_provenance,
+from dawsos_core.db.repositories.ledger import (
+    CommitRecord,
+    commit_by_hash,
+    first_difference,
+    latest_commit,
+    previous_commit,
 )
-from dawsos_core.errors import BadRequest, Unprocessable
+from dawsos_core.db.repositories.packs import (
+    PackDay,
+    database_now,
+    failed_pack_reasons,
+    live_packs,
+)
+from dawsos_core.db.repositories.portfolios import PortfolioRecord, list_portfolios
+from dawsos_core.db.repositories.valuations import (
+    copy_valuations,
+    holding_days,
+    valuation_points,
+)
+from dawsos_core.errors import BadRequest, NotFound, Unprocessable
+from dawsos_core.ledger.commits import pinned_commit
 from dawsos_core.portfolios import get_portfolio
+from dawsos_core.pricing.policies import Policy, get_policy
+from dawsos_core.pricing.valuation import value_with_packs
 
 
-def performance_window(
-    conn: Connection, portfolio: PortfolioRecord, policy: str, start: dt.date, end: dt.date
-) -> PerformanceWindow:
-    """The window from the valuation at the end of ``start`` (rolled back to a weekday)
-    through ``end``."""
-    if start >= end:
-        raise BadRequest(f"the window must end after it starts ({start} to {end})")
-    first = window_start(start)
-    points = valuation_window(conn, portfolio.id, policy, first, end)
-    have = {p.date for p in points}
-    missing = [d for d in weekdays(first, end) if d not in have]
+def pack_set_hash(pack_ids: list[str]) -> str:
+    """SHA-256 of a window's pack ids in date order, one per line: names the pack set."""
+    return hashlib.sha256("\n".join(pack_ids).encode()).hexdigest()
+
+
+def window_packs(
+    conn: Connection,
+    policy: Policy,
+    first: dt.date,
+    end: dt.date,
+    *,
+    at: dt.datetime,
+    as_of_pack: PackDay | None = None,
+) -> list[PackDay]:
+    """The pack of each weekday from ``first`` to ``end`` live at the instant ``at`` (the
+    request's own pack for its date); 422 naming the weekdays without one."""
+    packs = {p.date: p for p in live_packs(conn, policy.name, first, end, at)}
+    if as_of_pack is not None and first <= as_of_pack.date <= end:
+        packs[as_of_pack.date] = as_of_pack
+    missing = [d for d in weekdays(first, end) if d not in packs]
     if missing:
-        reasons = failed_pack_reasons(conn, policy, missing)
+        reasons = failed_pack_reasons(conn, policy.name, missing)
         shown = ", ".join(str(d) for d in missing[:10])
         more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
         why = "; ".join(f"{d}: {r}" for d, r in list(reasons.items())[:5])
         raise Unprocessable(
-            f"no fresh {policy} valuation of {portfolio.id} on {shown}{more}"
+            f"no {policy.name} pack live at {at.isoformat()} for {shown}{more}"
             + (f" (failed packs: {why})" if why else "")
         )
+    return [packs[d] for d in sorted(packs)]
+
+
+def performance_window(
+    conn: Connection,
+    portfolio: PortfolioRecord,
+    commit_hash: str,
+    policy: Policy,
+    start: dt.date,
+    end: dt.date,
+    *,
+    packs_as_of: dt.datetime,
+    as_of_pack: PackDay | None = None,
+) -> PerformanceWindow:
+    """The window from the valuation at the end of ``start`` (rolled back to a weekday)
+    through ``end``, every day valued at the commit with its live pack."""
+    if start >= end:
+        raise BadRequest(f"the window must end after it starts ({start} to {end})")
+    first = window_start(start)
+    packs = window_packs(conn, policy, first, end, at=packs_as_of, as_of_pack=as_of_pack)
+    ids = [p.id for p in packs]
+    value_with_packs(conn, portfolio, commit_hash, ids, policy)
+    points = valuation_points(conn, portfolio.id, commit_hash, ids)
     series = ValuationSeries(
         dates=[p.date for p in points],
         values=np.array([float(p.value_base) for p in points]),
@@ -54,16 +106,44 @@ def performance_window(
     return PerformanceWindow(
         portfolio_id=portfolio.id,
         base_currency=portfolio.base_currency,
-        policy=policy,
+        policy=policy.name,
         start=first,
         end=end,
         series=series,
-        holdings=holding_days(conn, portfolio.id, policy, first, end),
+        holdings=holding_days(conn, portfolio.id, commit_hash, ids, first),
         provenance={
-            "pricing_policy": policy,
-            **window_provenance(conn, portfolio.id, policy, first, end),
+            "pricing_policy": policy.name,
+            "ledger_commit_hash": commit_hash,
+            "packs_as_of": packs_as_of.isoformat(),
+            "packs": len(ids),
+            "first_pack": ids[0],
+            "last_pack": ids[-1],
+            "pack_set_hash": pack_set_hash(ids),
         },
+        pack_ids=tuple(ids),
     )
+
+
+def portfolio_window(
+    db: Database,
+    portfolio_id: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    policy: str,
+    owner_sub: str | None = None,
+    commit: str | None = None,
+    packs_as_of: dt.datetime | None = None,
+) -> PerformanceWindow:
+    """The window of a portfolio (the owner's, when one is named) at a commit (its ledger's
+    latest unless named) with the packs live now (or at ``packs_as_of``)."""
+    with db.transaction() as conn:
+        portfolio = get_portfolio(conn, portfolio_id, owner_sub)
+        record = pinned_commit(conn, commit, portfolio.ledger_id)
+        at = packs_as_of or database_now(conn)
+        return performance_window(
+            conn, portfolio, record.commit_hash, get_policy(policy), start, end, packs_as_of=at
+        )
 
 
 def portfolio_performance(
@@ -75,9 +155,103 @@ def portfolio_performance(
     policy: str,
     owner_sub: str | None = None,
     annual_risk_free: float = 0.0,
+    commit: str | None = None,
+    packs_as_of: dt.datetime | None = None,
 ) -> Performance:
-    """The performance of a portfolio (the owner's, when one is named) over a window."""
-    with db.session() as conn:
-        portfolio = get_portfolio(conn, portfolio_id, owner_sub)
-        window = performance_window(conn, portfolio, policy, start, end)
+    """The performance over ``portfolio_window``."""
+    window = portfolio_window(
+        db,
+        portfolio_id,
+        start,
+        end,
+        policy=policy,
+        owner_sub=owner_sub,
+        commit=commit,
+        packs_as_of=packs_as_of,
+    )
     return performance(window, annual_risk_free)
+
+
+@dataclass(frozen=True)
+class Revaluation:
+    """A portfolio valued at a new commit: from which date its valuations changed, how many
+    packs were valued and copied, and its latest value before and after."""
+
+    portfolio_id: str
+    commit_hash: str
+    previous_commit: str | None
+    changed_from: dt.date | None
+    valued: int
+    copied: int
+    latest_date: dt.date | None
+    value_before: Decimal | None
+    value_after: Decimal | None
+
+
+def revalue_commit(
+    db: Database, commit_hash: str, policy_name: str, *, today: dt.date
+) -> list[Revaluation]:
+    """Value every portfolio of the commit's ledger at it with the live packs: the
+    valuations dated before the first posting the commit changes are the previous commit's,
+    copied; from that date through ``today`` they are made anew, set-based. No pack is
+    rebuilt."""
+    policy = get_policy(policy_name)
+    done = []
+    with db.transaction() as conn:
+        commit = commit_by_hash(conn, commit_hash)
+        if commit is None:
+            raise NotFound(f"ledger commit {commit_hash} has not been synced")
+        before = previous_commit(conn, commit)
+        changed = (
+            None if before is None else first_difference(conn, before.commit_hash, commit_hash)
+        )
+        now = database_now(conn)
+        packs = live_packs(conn, policy.name, dt.date.min, today, now)
+        for portfolio in list_portfolios(conn, None):
+            if portfolio.ledger_id != commit.ledger_id:
+                continue
+            copied = 0
+            if before is not None:
+                copied = copy_valuations(
+                    conn, portfolio.id, before.commit_hash, commit_hash, changed or dt.date.max
+                )
+            # what was not copied: the packs from the first change on, and any the previous
+            # commit was never valued with
+            valued = value_with_packs(conn, portfolio, commit_hash, [p.id for p in packs], policy)
+            latest = packs[-1] if packs else None
+            done.append(
+                Revaluation(
+                    portfolio.id,
+                    commit_hash,
+                    None if before is None else before.commit_hash,
+                    changed,
+                    valued,
+                    copied,
+                    None if latest is None else latest.date,
+                    _value(conn, portfolio.id, before, latest),
+                    _value(conn, portfolio.id, commit, latest),
+                )
+            )
+    return done
+
+
+def _value(
+    conn: Connection, portfolio_id: str, commit: CommitRecord | None, pack: PackDay | None
+) -> Decimal | None:
+    if commit is None or pack is None:
+        return None
+    points = valuation_points(conn, portfolio_id, commit.commit_hash, [pack.id])
+    return points[0].value_base if points else None
+
+
+def value_portfolio(db: Database, portfolio_id: str, policy_name: str, *, today: dt.date) -> int:
+    """Value a portfolio at its ledger's latest commit with every live pack (a new
+    portfolio is answered at once); the number of packs valued."""
+    policy = get_policy(policy_name)
+    with db.transaction() as conn:
+        portfolio = get_portfolio(conn, portfolio_id, None)
+        commit = latest_commit(conn, portfolio.ledger_id)
+        if commit is None:
+            return 0
+        packs = live_packs(conn, policy.name, dt.date.min, today, database_now(conn))
+        return value_with_packs(conn, portfolio, commit.commit_hash, [p.id for p in packs], policy)

@@ -55,9 +55,7 @@ def valued(
     )
     fx = EcbFx()
     for day in weekdays(START, END):
-        outcome = build_pack(
-            db, day, "ECB_CAD", fx=fx, ledger_repo=repo.path, today=dt.date(2026, 1, 1)
-        )
+        outcome = build_pack(db, day, "ECB", fx=fx, today=dt.date(2026, 1, 1))
         assert outcome.status == "fresh", outcome.error
     yield db, url
     db.close()
@@ -68,7 +66,7 @@ def stored(url: str) -> list[dict[str, object]]:
     with psycopg.connect(url, row_factory=dict_row) as conn:
         return conn.execute(
             "SELECT date, value_base, flow_in_base, flow_out_base"
-            " FROM pack_valuations WHERE portfolio_id = 'demo'"
+            " FROM valuations WHERE portfolio_id = 'demo'"
             " ORDER BY date"
         ).fetchall()
 
@@ -76,7 +74,7 @@ def stored(url: str) -> list[dict[str, object]]:
 def test_metrics_match_independent_computations(valued: tuple[Database, str]) -> None:
     db, url = valued
 
-    answer = portfolio_performance(db, "demo", START, END, policy="ECB_CAD", owner_sub="demo")
+    answer = portfolio_performance(db, "demo", START, END, policy="ECB", owner_sub="demo")
 
     rows = stored(url)
     v = np.array([float(r["value_base"]) for r in rows])  # type: ignore[arg-type]
@@ -103,7 +101,7 @@ def test_metrics_match_independent_computations(valued: tuple[Database, str]) ->
 def test_attribution_is_linked_to_its_total(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
-    answer = portfolio_performance(db, "demo", START, END, policy="ECB_CAD")
+    answer = portfolio_performance(db, "demo", START, END, policy="ECB")
     a = answer.attribution
 
     assert a.local + a.fx + a.interaction == pytest.approx(a.total, abs=1e-10)
@@ -115,12 +113,12 @@ def test_attribution_is_linked_to_its_total(valued: tuple[Database, str]) -> Non
 def test_manifest_and_provenance_are_stated(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
-    answer = portfolio_performance(db, "demo", START, END, policy="ECB_CAD")
+    answer = portfolio_performance(db, "demo", START, END, policy="ECB")
 
     assert answer.conventions["periods_per_year"] == 252
     assert answer.conventions["linking"] == "Carino"
     assert answer.provenance["packs"] == len(weekdays(START, END))
-    assert answer.provenance["first_pack"].startswith("PP_ECB_CAD_2025-07-01")  # type: ignore[union-attr]
+    assert answer.provenance["first_pack"].startswith("PP_ECB_2025-07-01")  # type: ignore[union-attr]
 
 
 def test_holding_days_are_the_stored_valuations_as_plain_rows_would_read(
@@ -130,15 +128,17 @@ def test_holding_days_are_the_stored_valuations_as_plain_rows_would_read(
     with psycopg.connect(url) as conn:
         plain = conn.execute(
             "SELECT h.commodity, v.date, h.price, h.fx_rate, h.value_base"
-            " FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id"
-            " JOIN pack_holding_valuations h"
-            " ON h.pack_id = v.pack_id AND h.portfolio_id = v.portfolio_id"
-            " WHERE v.portfolio_id = 'demo' AND p.is_fresh AND p.superseded_by IS NULL"
-            " ORDER BY h.commodity, v.date"
+            " FROM valuations v JOIN holding_valuations h"
+            " USING (portfolio_id, ledger_commit_hash, pack_id)"
+            " WHERE v.portfolio_id = 'demo' ORDER BY h.commodity, v.date"
         ).fetchall()
+        commit, packs = conn.execute(
+            "SELECT ledger_commit_hash, array_agg(pack_id) FROM valuations"
+            " WHERE portfolio_id = 'demo' GROUP BY 1"
+        ).fetchone()
 
     with db.session() as conn:
-        read = holding_days(conn, "demo", "ECB_CAD", START, END)
+        read = holding_days(conn, "demo", commit, packs, START)
 
     by_row = sorted(
         zip(
@@ -159,12 +159,12 @@ def test_holding_days_are_the_stored_valuations_as_plain_rows_would_read(
 def test_window_without_packs_names_the_dates(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
-    with pytest.raises(Unprocessable, match="no fresh ECB_CAD valuation of demo on 2025-06-30"):
-        portfolio_performance(db, "demo", dt.date(2025, 6, 30), END, policy="ECB_CAD")
+    with pytest.raises(Unprocessable, match=r"no ECB pack live at .* for 2025-06-30"):
+        portfolio_performance(db, "demo", dt.date(2025, 6, 30), END, policy="ECB")
 
 
 def test_another_owner_gets_not_found(valued: tuple[Database, str]) -> None:
     db, _ = valued
 
     with pytest.raises(NotFound):
-        portfolio_performance(db, "demo", START, END, policy="ECB_CAD", owner_sub="mallory")
+        portfolio_performance(db, "demo", START, END, policy="ECB", owner_sub="mallory")

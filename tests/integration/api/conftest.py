@@ -26,12 +26,9 @@ def executing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Execute:
     """POST /v1/execute as of Friday 2024-06-28 18:00, with fresh packs for its two weeks."""
-    db, repo = setup
+    db, _repo = setup
     for day in weekdays(dt.date(2024, 6, 17), FRI):
-        assert (
-            build_pack(db, day, "ECB_CAD", fx=EcbFx(), ledger_repo=repo.path, today=TODAY).status
-            == "fresh"
-        )
+        assert build_pack(db, day, "ECB", fx=EcbFx(), today=TODAY).status == "fresh"
     monkeypatch.setenv("DAWSOS_NOW", "2024-06-28T18:00:00Z")
     api_env(database_url)
 

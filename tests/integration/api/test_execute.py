@@ -35,7 +35,7 @@ def test_portfolio_overview_answers_with_provenance_and_attributions(
     assert response.status == HTTPStatus.OK, response.body
     body = response.body
     assert set(body["result"]) == {"positions", "valuation", "metrics", "attribution", "chart"}
-    assert body["provenance"]["pricing_pack_id"].startswith("PP_ECB_CAD_2024-06-28")
+    assert body["provenance"]["pricing_pack_id"].startswith("PP_ECB_2024-06-28")
     assert body["provenance"]["as_of"] == "2024-06-28"
     assert body["provenance"]["pack_is_fresh"] is True
     assert len(body["provenance"]["ledger_commit_hash"]) == 40
@@ -135,7 +135,7 @@ def test_stale_pack_is_a_503_unless_fresh_is_not_required(
     assert refused.status == HTTPStatus.SERVICE_UNAVAILABLE
     assert refused.headers["Retry-After"] == "60"
     assert (refused.body["status"], refused.body["pack_id"]) == ("none", None)
-    assert refused.body["message"].startswith("the ECB_CAD pack for 2024-07-01 is not built yet")
+    assert refused.body["message"].startswith("the ECB pack for 2024-07-01 is not built yet")
     assert allowed.status == HTTPStatus.OK
     assert allowed.body["provenance"]["as_of"] == "2024-06-28"
     assert allowed.body["provenance"]["pack_age_days"] == 3
@@ -164,9 +164,9 @@ def test_window_over_a_failed_pack_names_the_instruments(
     execute: Callable[..., ApiResponse],
     setup: tuple[Database, LedgerRepo],
 ) -> None:
-    db, repo = setup
+    db, _repo = setup
     failed = build_pack(
-        db, dt.date(2024, 6, 14), "ECB_CAD", fx=EcbFx(), ledger_repo=repo.path, today=TODAY
+        db, dt.date(2024, 6, 14), "ECB_CAD", fx=EcbFx(), today=TODAY
     )  # the ledger has no ACME price on or before that day
 
     response = execute(

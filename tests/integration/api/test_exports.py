@@ -177,7 +177,7 @@ def test_export_is_downloadable_signed_and_recorded(
     assert check.watermark.export_id == body["export_id"]
     assert check.watermark.user == user_hash(KEY.encode(), "alice")
     assert check.watermark.pricing_pack_id is not None
-    assert check.watermark.pricing_pack_id.startswith("PP_ECB_CAD_2024-06-28")
+    assert check.watermark.pricing_pack_id.startswith("PP_ECB_2024-06-28")
     expires = dt.datetime.fromisoformat(body["expires_at"])
     assert dt.timedelta(0) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=15)
     key = f"exports/{check.watermark.user}/{body['export_id']}.{export_format}"

@@ -16,7 +16,7 @@ Conn = psycopg.Connection[Any]
 
 
 def add_pack(
-    conn: Conn, pack_id: str, date: str, *, policy: str = "ECB_CAD", state: str = "warming"
+    conn: Conn, pack_id: str, date: str, *, policy: str = "ECB", state: str = "warming"
 ) -> None:
     digest = hashlib.sha256(pack_id.encode()).hexdigest()
     conn.execute(
@@ -55,7 +55,7 @@ def test_no_pack_yet_is_status_none(health: Callable[..., ApiResponse]) -> None:
     assert response.status == HTTPStatus.OK
     assert response.body["status"] == "none"
     assert response.body["pack_id"] is None
-    assert response.body["policy"] == "ECB_CAD"
+    assert response.body["policy"] == "ECB"
     assert response.body["expected_date"] == "2026-11-20"
 
 
@@ -104,10 +104,14 @@ def test_policy_parameter_selects_the_policy(
     conn: Conn, health: Callable[..., ApiResponse]
 ) -> None:
     add_pack(conn, "PP_ECB", "2026-11-20", state="fresh")
-    add_pack(conn, "PP_BOC", "2026-11-20", policy="BOC_CAD", state="error")
+    add_pack(conn, "PP_BOC", "2026-11-20", policy="BOC", state="error")
 
-    assert health("policy=BOC_CAD").body["pack_id"] == "PP_BOC"
+    assert health("policy=BOC").body["pack_id"] == "PP_BOC"
+    assert health("policy=BOC_CAD").body["pack_id"] == "PP_BOC"  # the old name, an alias
     assert health().body["pack_id"] == "PP_ECB"
+    unknown = health("policy=ECB_USD")
+    assert unknown.status == HTTPStatus.BAD_REQUEST
+    assert "unknown pricing policy 'ECB_USD'" in unknown.body["message"]
 
 
 def test_yesterdays_pack_is_not_the_expected_one(

@@ -135,7 +135,7 @@ def test_one_pack_build_emits_its_metrics_and_spans(
     assert result["status"] == "fresh"
     metrics = out.metrics()
     for name in ("PackBuildDuration", "ReconciliationBps", "PackFresh", "PackAgeDays"):
-        assert metrics[name] == [{"service": "pack_builder", "policy": "ECB_CAD"}], name
+        assert metrics[name] == [{"service": "pack_builder", "policy": "ECB"}], name
     values = {k: v for blob in out.emf for k, v in blob.items() if k in metrics}
     assert values["PackFresh"] == [1.0]
     assert values["PackAgeDays"] == [0.0]
@@ -145,7 +145,7 @@ def test_one_pack_build_emits_its_metrics_and_spans(
     assert root.attributes is not None
     assert root.attributes["pricing_pack_id"] == result["pack_id"]
     build = spans["pack_build"]
-    assert build.attributes == {"policy": "ECB_CAD", "date": FRI.isoformat()}
+    assert build.attributes == {"policy": "ECB", "date": FRI.isoformat()}
     assert build.parent is not None
     assert build.parent.span_id == root.context.span_id
 

@@ -27,7 +27,6 @@ def configured(
     )
     for name, value in {
         "DATABASE_URL": database_url,
-        "LEDGER_REPO": str(ledger_repo.path),
         "DAWSOS_NOW": "2024-06-28T17:00:00Z",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
@@ -56,7 +55,7 @@ def test_scheduled_event_builds_the_london_date(configured: Database) -> None:
     assert (result["status"], result["date"], result["policy"]) == (
         "fresh",
         "2024-06-28",
-        "ECB_CAD",
+        "ECB",
     )
 
 

@@ -111,6 +111,21 @@ def test_flows_json_lists_signed_units(run, repo: LedgerRepo) -> None:  # type: 
             ["ledger", "positions", "--portfolio", "ghost", "--date", "2024-01-01"],
             "no portfolio ghost",
         ),
+        (
+            [
+                "portfolio",
+                "create",
+                "--id",
+                "x",
+                "--owner",
+                "a",
+                "--accounts",
+                "Assets:Broker",
+                "--base",
+                "XAU",
+            ],
+            "base_currency: XAU is not a currency the FX source crosses to; it offers AUD",
+        ),
     ],
 )
 def test_refusals_exit_2_and_name_the_problem(
@@ -146,3 +161,53 @@ def test_bracketed_narration_prints_as_text(run, tmp_path: Path) -> None:  # typ
 
     assert code == 0
     assert "[bonus] transfer in" in out
+
+
+def test_a_new_commit_is_revalued_from_its_first_change_and_taken_by_prefix(
+    run, repo: LedgerRepo, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    run("ledger", "sync", "--ledger", str(repo.path))
+    code, out, err = run(
+        "portfolio",
+        "create",
+        "--id",
+        "b",
+        "--owner",
+        "a",
+        "--accounts",
+        "Assets:Broker",
+        "--base",
+        "USD",
+    )
+    assert code == 0, err
+    assert "base USD; valued with 0 ECB packs" in out + err
+    first = repo.commit({"main.beancount": LEDGER})  # the same text: no new commit's content
+    later = (
+        LEDGER + '\n2024-01-10 * "Late"\n  Assets:Broker:Cash  10 USD\n  Income:Employer:Salary\n'
+    )
+
+    repo.commit({"main.beancount": later})
+    code, out, err = run("ledger", "sync", "--ledger", str(repo.path))
+
+    assert code == 0, err
+    assert "re-valued b from 2024-01-10" in out + err
+    new = out.strip().splitlines()[-1]
+    code, out, err = run(
+        "ledger",
+        "positions",
+        "--portfolio",
+        "b",
+        "--date",
+        "2024-01-31",
+        "--json",
+        "--commit",
+        new[:9],
+    )
+    assert code == 0, err
+    assert json.loads(out)["ledger_commit_hash"] == new
+    assert first != new
+    code, _, err = run(
+        "ledger", "positions", "--portfolio", "b", "--date", "2024-01-31", "--commit", "abc"
+    )
+    assert code == 2
+    assert "is not a commit hash or a prefix of at least 7 hex digits" in err

@@ -21,7 +21,7 @@ def insert_pack(
     **columns: Any,
 ) -> None:
     names = ["id", "date", "policy", "hash", *columns]
-    values = [pack_id, date, "ECB_CAD", digest, *columns.values()]
+    values = [pack_id, date, "ECB", digest, *columns.values()]
     placeholders = ", ".join(["%s"] * len(values))
     conn.execute(f"INSERT INTO pricing_packs ({', '.join(names)}) VALUES ({placeholders})", values)
 
@@ -145,24 +145,37 @@ def insert_execution(conn: Conn, pack_id: str | None, commit_hash: str | None) -
     )
 
 
-def test_an_executions_commit_is_its_packs(conn: Conn) -> None:
-    built, other = "a" * 40, "b" * 40
-    insert_commit(conn, built)
-    insert_commit(conn, other)
-    insert_pack(conn, ledger_commit_hash=built)
+def test_an_execution_names_a_pack_and_a_synced_commit(conn: Conn) -> None:
+    first, second = "a" * 40, "b" * 40
+    insert_commit(conn, first)
+    insert_commit(conn, second)
+    insert_pack(conn)
 
-    insert_execution(conn, "PP_2026-11-20", built)
+    insert_execution(conn, "PP_2026-11-20", first)
+    insert_execution(conn, "PP_2026-11-20", second)  # a pack serves every commit
 
-    for pack_id, commit_hash in [
-        ("PP_2026-11-20", other),  # both exist, but the pack was not built at that commit
-        ("PP_2026-11-20", None),
-        (None, built),
-        ("PP_missing", built),
-    ]:
+    for pack_id, commit_hash in [("PP_missing", first), ("PP_2026-11-20", "c" * 40)]:
         with pytest.raises(psycopg.errors.ForeignKeyViolation):
             insert_execution(conn, pack_id, commit_hash)
     count = conn.execute("SELECT count(*) AS n FROM executions").fetchone()
-    assert count["n"] == 1
+    assert count["n"] == 2
+
+
+def test_a_pack_is_live_from_when_it_became_fresh_until_it_was_superseded(conn: Conn) -> None:
+    insert_pack(conn, "PP_a")
+    mark_fresh(conn, "PP_a")
+    insert_pack(conn, "PP_b", digest=hashlib.sha256(b"b").hexdigest())
+    with conn.transaction():  # as the pack builder supersedes
+        conn.execute("UPDATE pricing_packs SET superseded_by = 'PP_b' WHERE id = 'PP_a'")
+        mark_fresh(conn, "PP_b")
+
+    a, b = conn.execute("SELECT fresh_at, superseded_at FROM pricing_packs ORDER BY id").fetchall()
+
+    assert a["fresh_at"] is not None
+    assert a["superseded_at"] == b["fresh_at"]  # the same transaction: one instant
+    assert b["superseded_at"] is None
+    with pytest.raises(psycopg.errors.IntegrityError, match="set by the database"):
+        conn.execute("UPDATE pricing_packs SET superseded_at = now() WHERE id = 'PP_b'")
 
 
 def test_portfolio_needs_accounts_and_a_currency_code(conn: Conn) -> None:

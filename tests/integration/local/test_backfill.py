@@ -11,20 +11,19 @@ from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_local.backfill import backfill_packs
 from tests.integration.conftest import FRI, THU, TODAY, LedgerRepo, rows
 
-PACK_TABLES = ["pack_fx_rates", "pack_holding_valuations", "pack_prices", "pack_valuations"]
+PACK_TABLES = ["holding_valuations", "pack_fixings", "pack_prices", "valuations"]
 
 
 def test_backfill_builds_each_day_and_leaves_the_pack_tables_analysed(
     setup: tuple[Database, LedgerRepo], database_url: str
 ) -> None:
-    db, repo = setup
+    db, _repo = setup
 
     result = backfill_packs(
         db,
         [THU, FRI],
         "ECB_CAD",
         fx=EcbFx(),
-        ledger_repo=repo.path,
         today=TODAY,
         console=Console(file=io.StringIO()),
     )

@@ -26,7 +26,7 @@ def test_relative_data_dir_commits_the_ledger_and_reruns_reuse_it(
     db = Database(lambda: database_url)
     result = sync_ledger(db, relative)
     db.close()
-    assert result.main_file == example_ledger.LEDGER_FILE
+    assert result.main_file == example_ledger.MAIN_FILE
     assert result.transactions > 1000
 
 

@@ -25,7 +25,7 @@ def test_valet_rate_comes_from_the_recorded_response(fake_provider: FakeProvider
     fake_provider.serve(VALET_PATH, (200, RECORDED, 0.0))
     provider = BocValetFx(fast_client(), f"{fake_provider.url}/valet")
 
-    obs = provider.rate("USD", "CAD", dt.date(2024, 6, 28), 5)
+    obs = provider.fixings(["USD"], dt.date(2024, 6, 28), 5).get("USD")
 
     assert obs is not None
     assert (obs.value, obs.observed_on, obs.source) == (
@@ -41,7 +41,7 @@ def test_valet_weekend_takes_the_friday_observation(fake_provider: FakeProvider)
     fake_provider.serve(VALET_PATH, (200, RECORDED, 0.0))
     provider = BocValetFx(fast_client(), f"{fake_provider.url}/valet")
 
-    obs = provider.rate("USD", "CAD", dt.date(2024, 6, 30), 7)
+    obs = provider.fixings(["USD"], dt.date(2024, 6, 30), 7).get("USD")
 
     assert obs is not None
     assert obs.observed_on == dt.date(2024, 6, 28)
@@ -51,7 +51,7 @@ def test_transient_errors_are_retried_with_a_bound(fake_provider: FakeProvider) 
     fake_provider.serve(VALET_PATH, (503, b"{}", 0.0), (503, b"{}", 0.0), (200, RECORDED, 0.0))
     provider = BocValetFx(fast_client(retries=2), f"{fake_provider.url}/valet")
 
-    assert provider.rate("USD", "CAD", dt.date(2024, 6, 28), 5) is not None
+    assert provider.fixings(["USD"], dt.date(2024, 6, 28), 5).get("USD") is not None
     assert len(fake_provider.hits) == 3
 
 
@@ -59,8 +59,8 @@ def test_retries_stop_and_name_the_status(fake_provider: FakeProvider) -> None:
     fake_provider.serve(VALET_PATH, (503, b"{}", 0.0))
 
     with pytest.raises(ProviderError, match="503"):
-        BocValetFx(fast_client(retries=1), f"{fake_provider.url}/valet").rate(
-            "USD", "CAD", dt.date(2024, 6, 28), 5
+        BocValetFx(fast_client(retries=1), f"{fake_provider.url}/valet").fixings(
+            ["USD"], dt.date(2024, 6, 28), 5
         )
     assert len(fake_provider.hits) == 2
 
@@ -69,8 +69,8 @@ def test_timeout_is_a_provider_error(fake_provider: FakeProvider) -> None:
     fake_provider.serve(VALET_PATH, (200, RECORDED, 2.0))
 
     with pytest.raises(ProviderError, match="did not answer"):
-        BocValetFx(fast_client(retries=0), f"{fake_provider.url}/valet").rate(
-            "USD", "CAD", dt.date(2024, 6, 28), 5
+        BocValetFx(fast_client(retries=0), f"{fake_provider.url}/valet").fixings(
+            ["USD"], dt.date(2024, 6, 28), 5
         )
 
 
@@ -78,8 +78,8 @@ def test_not_json_is_a_malformed_payload(fake_provider: FakeProvider) -> None:
     fake_provider.serve(VALET_PATH, (200, b"<html>maintenance</html>", 0.0))
 
     with pytest.raises(ProviderError, match="malformed payload"):
-        BocValetFx(fast_client(), f"{fake_provider.url}/valet").rate(
-            "USD", "CAD", dt.date(2024, 6, 28), 5
+        BocValetFx(fast_client(), f"{fake_provider.url}/valet").fixings(
+            ["USD"], dt.date(2024, 6, 28), 5
         )
 
 

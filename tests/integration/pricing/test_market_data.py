@@ -116,14 +116,13 @@ def test_pack_built_with_fmp_prices_records_the_source(
 ) -> None:
     fake_provider.serve("/api/v3/historical-price-full/ACME", (200, FMP_RECORDED, 0.0))
     fmp = FmpPrices(client(), "k", base_url=f"{fake_provider.url}/api/v3")
-    db, repo = setup
+    db, _repo = setup
 
     outcome = build_pack(
         db,
         FRI,
         "ECB_CAD",
         fx=EcbFx(),
-        ledger_repo=repo.path,
         today=TODAY,
         prices=lambda conn, commit: fmp,
     )

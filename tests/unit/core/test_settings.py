@@ -18,7 +18,7 @@ def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert settings.environment is Environment.DEVELOPMENT
     assert settings.database_url is None
-    assert settings.pricing_policy == "ECB_CAD"
+    assert settings.pricing_policy == "ECB"
 
 
 def test_environment_variables_override(monkeypatch: pytest.MonkeyPatch) -> None:

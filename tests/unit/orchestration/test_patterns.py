@@ -34,6 +34,7 @@ CTX = RequestCtx(
     pack_sources=frozenset({"ECB"}),
     as_of=dt.date(2024, 6, 28),
     ledger_commit_hash="c" * 40,
+    packs_as_of=dt.datetime(2024, 6, 28, 18, tzinfo=dt.UTC),
     base_currency="CAD",
     environment="development",
     pack_is_fresh=True,

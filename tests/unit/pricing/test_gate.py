@@ -28,7 +28,7 @@ def pack(
     return PackRecord(
         id=pack_id,
         date=on,
-        policy="ECB_CAD",
+        policy="ECB",
         hash="h" * 64,
         superseded_by=superseded_by,
         status=status,
@@ -39,8 +39,8 @@ def pack(
         error_message="no price for ACME" if status == "error" else None,
         created_at=CREATED + dt.timedelta(minutes=minutes),
         updated_at=CREATED + dt.timedelta(minutes=minutes),
-        base_currency="CAD",
-        ledger_commit_hash="c" * 40,
+        fresh_at=CREATED + dt.timedelta(minutes=minutes) if status == "fresh" else None,
+        superseded_at=CREATED + dt.timedelta(minutes=minutes + 1) if superseded_by else None,
     )
 
 
@@ -79,7 +79,7 @@ def test_a_pinned_pack_that_is_not_fresh_is_a_503_naming_its_state(status: str) 
 
 def test_the_expected_dates_live_pack_answers_fresh() -> None:
     live = pack("P2", minutes=5)
-    state = state_of("ECB_CAD", EXPECTED, [pack("P1", status="error"), live], None)
+    state = state_of("ECB", EXPECTED, [pack("P1", status="error"), live], None)
 
     gated = expected_pack(state, require_fresh=True, retry_after_seconds=RETRY)
 
@@ -89,7 +89,7 @@ def test_the_expected_dates_live_pack_answers_fresh() -> None:
 def test_a_live_pack_wins_over_a_newer_failed_attempt() -> None:
     live, failed = pack("P1"), pack("P2", status="error", minutes=5)
 
-    state = state_of("ECB_CAD", EXPECTED, [live, failed], live)
+    state = state_of("ECB", EXPECTED, [live, failed], live)
 
     assert (state.current, state.status, state.is_fresh) == (live, "fresh", True)
 
@@ -106,19 +106,19 @@ def test_without_a_fresh_expected_pack_require_fresh_is_a_503(
     packs: list[PackRecord], status: str, pack_id: str | None, words: str
 ) -> None:
     last = pack("P0", on=dt.date(2024, 6, 27))
-    state = state_of("ECB_CAD", EXPECTED, packs, last)
+    state = state_of("ECB", EXPECTED, packs, last)
 
     with pytest.raises(PackNotReady) as raised:
         expected_pack(state, require_fresh=True, retry_after_seconds=RETRY)
 
     assert raised.value.details == {"status": status, "pack_id": pack_id}
-    assert f"the ECB_CAD pack for 2024-06-28 {words}" in raised.value.message
+    assert f"the ECB pack for 2024-06-28 {words}" in raised.value.message
     assert "require_fresh false" in raised.value.message
 
 
 def test_without_require_fresh_the_last_fresh_pack_answers_with_its_age() -> None:
     last = pack("P0", on=dt.date(2024, 6, 25))
-    state = state_of("ECB_CAD", EXPECTED, [pack("P1", status="error")], last)
+    state = state_of("ECB", EXPECTED, [pack("P1", status="error")], last)
 
     gated = expected_pack(state, require_fresh=False, retry_after_seconds=RETRY)
 
@@ -126,7 +126,7 @@ def test_without_require_fresh_the_last_fresh_pack_answers_with_its_age() -> Non
 
 
 def test_without_any_fresh_pack_even_require_fresh_false_is_a_503() -> None:
-    state = state_of("ECB_CAD", EXPECTED, [], None)
+    state = state_of("ECB", EXPECTED, [], None)
 
     with pytest.raises(PackNotReady, match="no fresh pricing pack exists yet") as raised:
         expected_pack(state, require_fresh=False, retry_after_seconds=RETRY)
@@ -138,8 +138,8 @@ def test_a_superseded_pack_of_the_date_is_history_not_an_attempt() -> None:
     replaced = dataclasses.replace(pack("P1"), superseded_by="P2")
     failed = pack("P3", status="error", minutes=5)
 
-    alone = state_of("ECB_CAD", EXPECTED, [replaced], None)
-    after = state_of("ECB_CAD", EXPECTED, [replaced, failed], None)
+    alone = state_of("ECB", EXPECTED, [replaced], None)
+    after = state_of("ECB", EXPECTED, [replaced, failed], None)
 
     assert (alone.current, alone.status, alone.is_fresh) == (None, "none", False)
     assert (after.current, after.status) == (failed, "error")

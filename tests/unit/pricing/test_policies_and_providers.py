@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dawsos_core.errors import BadRequest, ProviderError
+from dawsos_core.errors import BadRequest, MissingObservations, ProviderError
+from dawsos_core.pricing.fx import cross_rates
 from dawsos_core.pricing.policies import POLICIES, get_policy
 from dawsos_core.pricing.providers.boc import parse_observations
 from dawsos_core.pricing.providers.ecb import EcbFx
@@ -18,39 +19,68 @@ from dawsos_core.pricing.providers.wm4pm import Wm4pmFx
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "boc"
 
 
-def test_policies_name_their_base_and_sources() -> None:
-    assert set(POLICIES) == {"ECB_CAD", "BOC_CAD", "WM4PM_CAD"}
-    assert {p.base_currency for p in POLICIES.values()} == {"CAD"}
-    with pytest.raises(BadRequest, match="unknown pricing policy 'NOPE'"):
+def test_policies_name_an_fx_source_and_the_old_names_are_aliases() -> None:
+    assert set(POLICIES) == {"ECB", "BOC", "WM4PM"}
+    assert {(p.name, p.pivot, p.quoted) for p in POLICIES.values()} == {
+        ("ECB", "EUR", "per_pivot"),
+        ("BOC", "CAD", "in_pivot"),
+        ("WM4PM", "USD", "per_pivot"),
+    }
+    assert [get_policy(n).name for n in ("ECB_CAD", "BOC_CAD", "WM4PM_CAD")] == [
+        "ECB",
+        "BOC",
+        "WM4PM",
+    ]
+    with pytest.raises(BadRequest, match=r"unknown pricing policy 'NOPE'.*ECB \(or ECB_CAD\)"):
         get_policy("NOPE")
 
 
-def test_ecb_rate_is_crossed_through_eur_and_dated() -> None:
-    obs = EcbFx().rate("USD", "CAD", dt.date(2024, 6, 28), 5)
+def test_ecb_fixings_are_its_own_figures_per_euro_and_dated() -> None:
+    fixings = EcbFx().fixings(["USD"], dt.date(2024, 6, 28), 5)
 
-    assert obs is not None
-    assert obs.observed_on == dt.date(2024, 6, 28)
-    assert Decimal("1.35") < obs.value < Decimal("1.40")
-    assert obs.source == "ECB"
+    usd = fixings["USD"]
+    assert usd.observed_on == dt.date(2024, 6, 28)
+    assert usd.value == Decimal("1.0705")  # the ECB's figure: USD per EUR
+    assert usd.source == "ECB"
+    assert {"GBP", "CAD", "JPY"} <= set(fixings)  # every currency fixed that day
+    assert "EUR" not in fixings  # the pivot has no fixing
 
 
 def test_ecb_weekend_uses_the_last_fixing_within_the_age_bound() -> None:
     saturday = dt.date(2024, 6, 29)
 
-    obs = EcbFx().rate("USD", "CAD", saturday, 5)
-
-    assert obs is not None
-    assert obs.observed_on == dt.date(2024, 6, 28)
-    assert EcbFx().rate("USD", "CAD", saturday, 0) is None  # no fallback beyond the bound
+    assert EcbFx().fixings(["USD"], saturday, 5)["USD"].observed_on == dt.date(2024, 6, 28)
+    assert EcbFx().fixings(["USD"], saturday, 0) == {}  # no fallback beyond the bound
 
 
-def test_ecb_unknown_currency_has_no_rate() -> None:
-    assert EcbFx().rate("XYZ", "CAD", dt.date(2024, 6, 28), 5) is None
+def test_ecb_publishes_what_it_fixes_and_not_other_codes() -> None:
+    published = EcbFx().publishes()
+
+    assert {"EUR", "USD", "GBP", "CAD"} <= published
+    assert "XYZ" not in published
+    assert "XYZ" not in EcbFx().fixings(["XYZ"], dt.date(2024, 6, 28), 5)
 
 
 def test_wm4pm_refuses_without_credentials() -> None:
     with pytest.raises(ProviderError, match="licensed feed"):
-        Wm4pmFx(None).rate("USD", "CAD", dt.date(2024, 6, 28), 3)
+        Wm4pmFx(None).fixings(["USD"], dt.date(2024, 6, 28), 3)
+
+
+def test_crossing_fixings_to_a_base() -> None:
+    per_euro = {"USD": Decimal("1.0705"), "CAD": Decimal("1.4670"), "GBP": Decimal("0.84638")}
+
+    cad = cross_rates(per_euro, "EUR", "per_pivot", "CAD")
+    usd = cross_rates(per_euro, "EUR", "per_pivot", "USD")
+    in_cad = cross_rates({"USD": Decimal("1.3687")}, "CAD", "in_pivot", "USD")
+
+    assert cad["USD"] == Decimal("1.4670") / Decimal("1.0705")
+    assert cad["EUR"] == Decimal("1.4670")
+    assert cad["CAD"] == 1
+    assert usd["GBP"] == Decimal("1.0705") / Decimal("0.84638")
+    assert in_cad["CAD"] == 1 / Decimal("1.3687")
+    assert in_cad["USD"] == 1
+    with pytest.raises(MissingObservations, match="no JPY fixing"):
+        cross_rates(per_euro, "EUR", "per_pivot", "JPY")
 
 
 def test_valet_recorded_response_parses() -> None:

@@ -24,11 +24,14 @@ from dawsos_core.analytics.returns import daily_returns, twr
 from dawsos_core.calendar import weekdays_back
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Connection
+from dawsos_core.db.repositories.packs import PackDay
 from dawsos_core.db.repositories.valuations import pack_holdings
 from dawsos_core.errors import BadRequest
 from dawsos_core.ledger.commits import portfolio_commit
 from dawsos_core.ledger.positions import positions_at
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
+from dawsos_core.pricing.policies import get_policy
+from dawsos_core.pricing.valuation import value_with_packs
 from dawsos_core.valuations import performance_window
 
 LEDGER_SOURCE = "Internal"
@@ -85,15 +88,17 @@ class FinancialAnalyst:
 
 
 def positions(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
-    portfolio = ctx.require_portfolio()
-    commit = portfolio_commit(tx, portfolio, ctx.ledger_commit_hash)
+    portfolio, commit_hash = ctx.require_portfolio()
+    commit = portfolio_commit(tx, portfolio, commit_hash)
     answer = positions_at(tx, portfolio, commit, ctx.as_of)
     return CapabilityResult(answer.model_dump(mode="json"), frozenset({LEDGER_SOURCE}))
 
 
 def apply_pack(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
-    portfolio = ctx.require_portfolio()
-    rows = pack_holdings(tx, ctx.pricing_pack_id, portfolio.id)
+    """The portfolio's holdings valued with the request's pack, weights included."""
+    portfolio, commit = ctx.require_portfolio()
+    value_with_packs(tx, portfolio, commit, [ctx.pricing_pack_id], get_policy(ctx.pricing_policy))
+    rows = pack_holdings(tx, portfolio.id, commit, ctx.pricing_pack_id)
     total = sum((Decimal(str(r["value_base"])) for r in rows), start=Decimal(0))
     holdings = [
         {
@@ -106,19 +111,30 @@ def apply_pack(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
         "portfolio_id": portfolio.id,
         "pricing_pack_id": ctx.pricing_pack_id,
         "as_of": ctx.as_of.isoformat(),
-        "base_currency": ctx.base_currency,
+        "base_currency": portfolio.base_currency,
+        "ledger_commit_hash": commit,
         "value_base": str(total),
         "holdings": holdings,
     }
-    return CapabilityResult(data, _sources(ctx))
+    return CapabilityResult(data, _sources(ctx), frozenset({ctx.pricing_pack_id}))
 
 
 def window(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
     """The portfolio's valuation series and holding-days over ``start``..``end`` or the
     ``lookback_days`` before the pack date; for later steps, not an output."""
     start, end = _bounds(ctx, args)
-    answer = performance_window(tx, ctx.require_portfolio(), ctx.pricing_policy, start, end)
-    return CapabilityResult(answer, _sources(ctx))
+    portfolio, commit = ctx.require_portfolio()
+    answer = performance_window(
+        tx,
+        portfolio,
+        commit,
+        get_policy(ctx.pricing_policy),
+        start,
+        end,
+        packs_as_of=ctx.packs_as_of,
+        as_of_pack=PackDay(ctx.pricing_pack_id, ctx.as_of),
+    )
+    return CapabilityResult(answer, _sources(ctx), frozenset(answer.pack_ids))
 
 
 def metrics(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:

@@ -40,6 +40,7 @@ class PerformanceWindow:
     series: ValuationSeries
     holdings: HoldingDays
     provenance: dict[str, object]
+    pack_ids: tuple[str, ...] = ()  # the pack of each day, in date order
 
 
 class Metrics(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses, oversized_body
@@ -25,6 +25,17 @@ class ExecuteRequest(BaseModel):
     inputs: dict[str, Any] = Field(default_factory=dict, description="The pattern's inputs")
     require_fresh: bool = Field(default=True, description="Refuse (503) unless the pack is fresh")
     pack_id: str | None = Field(default=None, max_length=80, description="Pin a pricing pack")
+    ledger_commit: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-fA-F]{7,64}$",
+        description="Pin the ledger commit: a hash, or an unambiguous prefix of 7 or more hex "
+        "digits (default: the portfolio's ledger's latest synced commit)",
+    )
+    packs_as_of: AwareDatetime | None = Field(
+        default=None,
+        description="Value each day of a window with the pack live at this instant (ISO 8601 "
+        "with a time zone; default: now). Pin it with pack_id and ledger_commit to replay",
+    )
 
 
 class ExecuteResponse(BaseModel):
@@ -68,6 +79,8 @@ def execute(request: ExecuteRequest) -> Response[str]:
         user_sub=sub,
         request_id=context.request_id,
         trace_id=(event.headers or {}).get("x-amzn-trace-id", context.request_id),
+        ledger_commit=request.ledger_commit,
+        packs_as_of=request.packs_as_of,
     )
     return Response(200, content_types.APPLICATION_JSON, response_body(outcome))
 

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses
 from dawsos_core.pricing.health import PackHealth, pack_health
+from dawsos_core.pricing.policies import get_policy
 from dawsos_core.resources import get_database, get_settings
 
 router = APIGatewayHttpRouter()
@@ -24,9 +25,11 @@ router = APIGatewayHttpRouter()
 )
 def get_pack_health(
     policy: Annotated[
-        str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,31}$", description="Pricing policy")
+        str | None,
+        Query(pattern=r"^[A-Z][A-Z0-9_]{1,31}$", description="Pricing policy: ECB, BOC or WM4PM"),
     ] = None,
 ) -> PackHealth:
     caller_sub(router.current_event)
     settings = get_settings()
-    return pack_health(get_database(), policy or settings.pricing_policy, settings.now())
+    chosen = get_policy(policy or settings.pricing_policy)
+    return pack_health(get_database(), chosen.name, settings.now())

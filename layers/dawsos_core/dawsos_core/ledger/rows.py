@@ -30,6 +30,12 @@ class _Sources:
         return f"{name}:{line}"
 
 
+def _declares_currency(meta: Any) -> bool:
+    """``commodity GBP`` with the metadata ``currency: TRUE`` declares GBP a currency."""
+    value = (meta or {}).get("currency")
+    return value is True or (isinstance(value, str) and value.strip().upper() == "TRUE")
+
+
 def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
     """Rows of every transaction (padding included), posting, price and account."""
     from beancount.core import data
@@ -89,6 +95,8 @@ def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
                     entry.amount.number,
                 )
             )
+        elif isinstance(entry, data.Commodity) and _declares_currency(entry.meta):
+            rows.declared_currencies.add(entry.currency)
         elif isinstance(entry, data.Open):
             opened[entry.account] = [entry.account, entry.date, None, list(entry.currencies or [])]
         elif isinstance(entry, data.Close) and entry.account in opened:

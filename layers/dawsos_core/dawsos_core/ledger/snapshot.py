@@ -1,25 +1,42 @@
 """Beancount's own view of a synced commit, for reconciliation: the booked entries of the
-commit, loaded from the ledger repository once per process."""
+commit, loaded from the files stored at its sync (kept for the last two commits a process
+loaded: a commit's files never change)."""
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from dawsos_core.db.connection import Connection
+from dawsos_core.db.repositories.ledger import CommitRecord, commit_files
+from dawsos_core.errors import Unprocessable
 from dawsos_core.ledger.loading import load_ledger
-from dawsos_core.ledger.source import checkout, resolve_commit
+
+_LOADED: dict[str, tuple[Any, ...]] = {}
 
 
-@lru_cache(maxsize=2)
-def commit_entries(repo: Path, commit_hash: str, main_file: str) -> tuple[Any, ...]:
-    commit = resolve_commit(repo, commit_hash, main_file)
-    with tempfile.TemporaryDirectory(prefix="dawsos-reconcile-") as tmp:
-        checkout(commit, Path(tmp))
-        return tuple(load_ledger(Path(tmp), main_file).entries)
+def commit_entries(conn: Connection, commit: CommitRecord) -> tuple[Any, ...]:
+    if commit.commit_hash not in _LOADED:
+        files = commit_files(conn, commit.commit_hash)
+        if not files:
+            raise Unprocessable(
+                f"ledger commit {commit.commit_hash[:12]} was synced before its files were "
+                "stored: run `dawsos ledger sync` on its repository again"
+            )
+        with tempfile.TemporaryDirectory(prefix="dawsos-reconcile-") as tmp:
+            root = Path(tmp)
+            for path, data in files.items():
+                target = root / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            entries = tuple(load_ledger(root, commit.main_file).entries)
+        while len(_LOADED) >= 2:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[commit.commit_hash] = entries
+    return _LOADED[commit.commit_hash]
 
 
 def inventory_units(entries: Iterable[Any], prefixes: list[str], on: Any) -> dict[str, Decimal]:

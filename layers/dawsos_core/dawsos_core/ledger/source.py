@@ -89,10 +89,12 @@ def _default_main_file(names: list[str], root: Path) -> str:
     )
 
 
-def checkout(commit: LedgerCommit, dest: Path) -> None:
-    """Write the commit's regular files under ``dest`` (submodules and links are skipped)."""
+def checkout(commit: LedgerCommit, dest: Path) -> dict[str, bytes]:
+    """Write the commit's regular files under ``dest`` (submodules and links are skipped);
+    returns them, path -> content."""
     from dulwich.repo import Repo
 
+    files: dict[str, bytes] = {}
     written = 0
     with Repo(str(commit.repo_path)) as repo:
         tree = repo[commit.commit_hash.encode()].tree  # type: ignore[attr-defined]
@@ -111,3 +113,5 @@ def checkout(commit: LedgerCommit, dest: Path) -> None:
             target = dest.joinpath(*relative.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            files[relative.as_posix()] = data
+    return files

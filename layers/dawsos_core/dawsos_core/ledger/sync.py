@@ -1,7 +1,10 @@
-"""Sync one commit of the ledger repository into PostgreSQL, in one transaction.
+"""Sync one commit of the ledger repository into PostgreSQL, in one transaction: its rows
+(accounts, transactions, postings, prices) and its files, content-addressed, so that
+nothing after a sync needs the repository.
 
-A commit already synced is recognised before any parsing and nothing is written; a newer
-commit is added beside the older ones, which stay intact.
+A commit already synced is recognised before any parsing and nothing is written (a commit
+synced before files were stored gets its files); a newer commit is added beside the older
+ones, which stay intact.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.ledger import commit_by_hash, insert_commit
+from dawsos_core.db.repositories.ledger import (
+    DEFAULT_LEDGER,
+    commit_by_hash,
+    commit_files,
+    insert_commit,
+    insert_files,
+)
 from dawsos_core.ledger.loading import load_ledger
 from dawsos_core.ledger.rows import extract_rows
 from dawsos_core.ledger.source import checkout, resolve_commit
@@ -28,12 +37,23 @@ class SyncResult:
 
 
 def sync_ledger(
-    db: Database, path: Path, ref: str = "HEAD", main_file: str | None = None
+    db: Database,
+    path: Path,
+    ref: str = "HEAD",
+    main_file: str | None = None,
+    *,
+    ledger_id: str = DEFAULT_LEDGER,
 ) -> SyncResult:
     commit = resolve_commit(path, ref, main_file)
     with db.session() as conn:
         known = commit_by_hash(conn, commit.commit_hash)
+        stored = known is not None and bool(commit_files(conn, commit.commit_hash))
     if known is not None:
+        if not stored:
+            with tempfile.TemporaryDirectory(prefix="dawsos-ledger-") as tmp:
+                files = checkout(commit, Path(tmp))
+            with db.transaction() as conn:
+                insert_files(conn, commit.commit_hash, files)
         return SyncResult(
             commit.commit_hash,
             known.main_file,
@@ -44,7 +64,7 @@ def sync_ledger(
         )
     with tempfile.TemporaryDirectory(prefix="dawsos-ledger-") as tmp:
         root = Path(tmp)
-        checkout(commit, root)
+        files = checkout(commit, root)
         ledger = load_ledger(root, commit.main_file)
         rows = extract_rows(ledger.entries, root)
     with db.transaction() as conn:
@@ -55,7 +75,10 @@ def sync_ledger(
             commit.committed_at,
             ledger.operating_currencies,
             rows,
+            ledger_id=ledger_id,
         )
+        if created:
+            insert_files(conn, commit.commit_hash, files)
     return SyncResult(
         commit.commit_hash,
         commit.main_file,

@@ -40,6 +40,7 @@ class RunResult:
     outputs: dict[str, Any]
     trace: list[TraceEntry]
     sources: set[str] = field(default_factory=set)
+    packs: set[str] = field(default_factory=set)
 
 
 class PatternOrchestrator:
@@ -57,6 +58,7 @@ class PatternOrchestrator:
                 result = self._run_step(step, level, ctx, tx, scope, run.trace)
                 state[step.output] = result.data
                 run.sources |= result.sources
+                run.packs |= result.packs
         run.outputs = {name: state[name] for name in pattern.outputs}
         return run
 

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class CapabilityResult:
-    """A capability's answer and the data sources it was computed from."""
+    """A capability's answer, the data sources it was computed from, and the pricing packs
+    it valued with."""
 
     data: Any
     sources: frozenset[str] = field(default_factory=frozenset)
+    packs: frozenset[str] = field(default_factory=frozenset)
 
 
 # A capability answers from the request's context, its transaction and the step's arguments.

@@ -1,7 +1,10 @@
 """The canonical serialization of a pack's content and its SHA-256 hash.
 
-Same inputs, same bytes, same hash on every run and machine: keys sorted, rows sorted,
-no whitespace, decimals in plain notation without trailing zeros, dates in ISO format.
+A pack is market data: its hash covers its date, its policy, its prices and its FX fixings,
+each with its source and observation date, and nothing else (no ledger commit, no base
+currency). Same content, same bytes, same hash on every run and machine: keys sorted, rows
+sorted, no whitespace, decimals in plain notation without trailing zeros, dates in ISO
+format.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import hashlib
 import json
 from decimal import Decimal
 
-from dawsos_core.db.repositories.packs import FxRow, PriceRow
+from dawsos_core.db.repositories.packs import FixingRow, PriceRow
 
 
 def canonical_decimal(value: Decimal) -> str:
@@ -20,27 +23,21 @@ def canonical_decimal(value: Decimal) -> str:
 
 
 def canonical_content(
-    on: dt.date,
-    policy: str,
-    base_currency: str,
-    ledger_commit_hash: str,
-    prices: list[PriceRow],
-    fx_rates: list[FxRow],
+    on: dt.date, policy: str, prices: list[PriceRow], fixings: list[FixingRow]
 ) -> bytes:
     document = {
         "date": on.isoformat(),
         "policy": policy,
-        "base_currency": base_currency,
-        "ledger_commit_hash": ledger_commit_hash,
         "prices": sorted(
             [c, q, canonical_decimal(p), s, o.isoformat()] for c, q, p, s, o in prices
         ),
-        "fx_rates": sorted(
-            [c, b, canonical_decimal(r), s, o.isoformat()] for c, b, r, s, o in fx_rates
+        "fixings": sorted(
+            [c, pivot, quoted, canonical_decimal(r), s, o.isoformat()]
+            for c, pivot, quoted, r, s, o in fixings
         ),
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def content_hash(*args: object, **kwargs: object) -> str:
-    return hashlib.sha256(canonical_content(*args, **kwargs)).hexdigest()  # type: ignore[arg-type]
+def content_hash(on: dt.date, policy: str, prices: list[PriceRow], fixings: list[FixingRow]) -> str:
+    return hashlib.sha256(canonical_content(on, policy, prices, fixings)).hexdigest()

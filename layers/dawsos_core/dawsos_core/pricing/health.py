@@ -33,9 +33,10 @@ class PackView(BaseModel):
     prewarm_done: bool
     reconciliation_passed: bool
     reconciliation_error_bps: float | None
-    ledger_commit_hash: str | None
     error: str | None
     created_at: dt.datetime
+    fresh_at: dt.datetime | None = None
+    superseded_at: dt.datetime | None = None
 
     @classmethod
     def of(cls, pack: PackRecord) -> PackView:
@@ -51,9 +52,10 @@ class PackView(BaseModel):
             prewarm_done=pack.prewarm_done,
             reconciliation_passed=pack.reconciliation_passed,
             reconciliation_error_bps=None if bps is None else float(bps),
-            ledger_commit_hash=pack.ledger_commit_hash,
             error=pack.error_message,
             created_at=pack.created_at,
+            fresh_at=pack.fresh_at,
+            superseded_at=pack.superseded_at,
         )
 
 
@@ -92,7 +94,7 @@ def pack_health(db: Database, policy: str, now: dt.datetime) -> PackHealth:
     }
     if pack is None:
         return PackHealth(status="none", policy=policy, expected_date=expected, **fresh_fields)
-    view = PackView.of(pack).model_dump(exclude={"status", "ledger_commit_hash"})
+    view = PackView.of(pack).model_dump(exclude={"status", "fresh_at", "superseded_at"})
     return PackHealth(
         status=state.status,
         expected_date=expected,

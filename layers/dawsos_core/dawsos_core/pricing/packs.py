@@ -1,34 +1,39 @@
-"""Build one day's pricing pack under a policy, and only then call it fresh.
+"""Build one weekday's pricing pack under a policy, prewarm it, and only then call it fresh.
 
-1. Under a per-(date, policy) lock: the latest ledger commit, every portfolio's holdings
-   at the date and its external flows since the previous weekday.
-2. The price of every commodity held or moved and the rate of every currency to base,
+1. Under a per-(date, policy) lock, the instrument universe: every commodity that a synced
+   commit holds at the date, or moves since the previous weekday, in an account under a
+   portfolio's prefixes. A commodity is a currency when the policy's FX source publishes it
+   or a ledger declares it; the others are instruments.
+2. The price of every instrument (from the price source) and the FX source's own fixing of
+   every currency needed (those held, those prices are quoted in, every portfolio's base),
    each with its source and observation date, within the policy's maximum ages. Anything
    missing fails the pack with the instruments named: no silent fallbacks.
-3. The canonical content hash; the same content already fresh is a no-op.
-4. The pack and its content are written (warming), reconciled against Beancount, the
-   valuations prewarmed, and the pack marked fresh, superseding the earlier fresh pack of
-   the same date and policy (a restatement). Any failure leaves it in status error with the
-   reason; earlier packs are untouched and nothing half-built is ever fresh.
+3. The canonical content hash: date, policy, prices and fixings only. The same content
+   already live is a no-op.
+4. The pack is written (warming), every portfolio is valued at its ledger's latest commit
+   with it and reconciled against Beancount, and the pack is marked fresh, superseding the
+   earlier fresh pack of the date (a restatement), in one transaction. Any failure leaves
+   the pack in status error with the reason; earlier packs are untouched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-from dawsos_core.analytics.valuation import PackRates, value_holdings
+import psycopg
+
 from dawsos_core.calendar import is_weekday, previous_weekday
-from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.ledger import CommitRecord, external_flows, holdings
+from dawsos_core.db.connection import Connection, Database
+from dawsos_core.db.repositories.ledger import (
+    commodities_near,
+    declared_currencies,
+    latest_commit,
+)
 from dawsos_core.db.repositories.packs import (
-    FxRow,
-    HoldingValuationRow,
+    FixingRow,
     PriceRow,
-    ValuationRow,
     finish_pack,
     insert_pack,
     lock_pack_build,
@@ -36,20 +41,19 @@ from dawsos_core.db.repositories.packs import (
     packs_for,
     unlock_pack_build,
 )
-from dawsos_core.db.repositories.portfolios import PortfolioRecord, list_portfolios
+from dawsos_core.db.repositories.portfolios import list_portfolios
 from dawsos_core.errors import BadRequest, DawsosError, ProviderError
-from dawsos_core.ledger.commits import pinned_commit
-from dawsos_core.ledger.snapshot import commit_entries, inventory_units
 from dawsos_core.pricing.content import content_hash
 from dawsos_core.pricing.policies import Policy, get_policy
-from dawsos_core.pricing.providers import FxProvider, PriceSource
-from dawsos_core.pricing.providers.ledger_prices import LedgerPrices
-from dawsos_core.pricing.reconciliation import (
-    PortfolioReconciliation,
-    independent_value,
-    require_passed,
-    unit_differences,
+from dawsos_core.pricing.providers import (
+    FxProvider,
+    Observation,
+    PriceObservation,
+    PriceSource,
 )
+from dawsos_core.pricing.providers.ledger_prices import LedgerPrices
+from dawsos_core.pricing.reconciliation import reconcile_valuation, require_passed
+from dawsos_core.pricing.valuation import value_with_packs
 
 
 @dataclass(frozen=True)
@@ -63,14 +67,6 @@ class PackOutcome:
     reconciliation_error_bps: Decimal | None = None
     superseded: list[str] = field(default_factory=list)
     portfolios: int = 0
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    commit: CommitRecord
-    portfolios: list[PortfolioRecord]
-    units: dict[str, dict[str, Decimal]]
-    flows: dict[str, list[tuple[str, Decimal]]]
 
 
 def check_request(on: dt.date, policy_name: str, today: dt.date) -> Policy:
@@ -88,7 +84,6 @@ def build_pack(
     policy_name: str,
     *,
     fx: FxProvider,
-    ledger_repo: Path | None,
     today: dt.date,
     prices: PriceSource = LedgerPrices,
 ) -> PackOutcome:
@@ -98,56 +93,36 @@ def build_pack(
     with db.session() as conn:
         lock_pack_build(conn, on, policy.name)
     try:
-        return _build(db, on, policy, fx, prices, ledger_repo)
+        return _build(db, on, policy, fx, prices)
     finally:
         with db.session() as conn:
             unlock_pack_build(conn, on, policy.name)
 
 
-def _snapshot(db: Database, on: dt.date, policy: Policy) -> _Snapshot:
-    with db.transaction() as conn:
-        for stale in packs_for(conn, on, policy.name):
-            if stale.status == "warming":  # we hold the lock: its build died
-                mark_pack_error(conn, stale.id, "abandoned: its build did not finish")
-        commit = pinned_commit(conn, None)
-        portfolios = list_portfolios(conn, None)
-        units: dict[str, dict[str, Decimal]] = {}
-        flows: dict[str, list[tuple[str, Decimal]]] = {}
-        since = previous_weekday(on) + dt.timedelta(days=1)
-        for p in portfolios:
-            per: dict[str, Decimal] = defaultdict(Decimal)
-            for row in holdings(conn, commit.commit_hash, on, p.account_prefixes):
-                per[row.commodity] += row.units
-            units[p.id] = {c: u for c, u in per.items() if u != 0}
-            flows[p.id] = [
-                (f.commodity, f.units)
-                for f in external_flows(
-                    conn, commit.commit_hash, since, on, p.account_prefixes, p.internal_prefixes
-                )
-            ]
-    return _Snapshot(commit, portfolios, units, flows)
+@dataclass(frozen=True)
+class _Content:
+    prices: list[PriceRow]
+    fixings: list[FixingRow]
+    problems: list[str]
 
 
 def _collect(
-    db: Database,
-    snap: _Snapshot,
-    on: dt.date,
-    policy: Policy,
-    fx: FxProvider,
-    prices_from: PriceSource,
-) -> tuple[list[PriceRow], list[FxRow], list[str]]:
-    held = {c for u in snap.units.values() for c in u} | {
-        c for f in snap.flows.values() for c, _ in f
-    }
-    cash = set(snap.commit.cash_currencies)
-    instruments = sorted(held - cash)
+    conn: Connection, on: dt.date, policy: Policy, fx: FxProvider, prices_from: PriceSource
+) -> _Content:
+    portfolios = list_portfolios(conn, None)
+    prefixes = sorted({p for pf in portfolios for p in pf.account_prefixes})
+    held = commodities_near(conn, on, previous_weekday(on), prefixes) if prefixes else set()
+    published = fx.publishes()
+    currencies = published | declared_currencies(conn)
+    instruments = sorted(held - currencies)
     problems: list[str] = []
-    with db.session() as conn:
+    found: dict[str, PriceObservation] = {}
+    commit = latest_commit(conn)
+    if instruments and commit is not None:
         try:
-            found = prices_from(conn, snap.commit.commit_hash).prices(instruments, on)
+            found = prices_from(conn, commit.commit_hash).prices(instruments, on)
         except ProviderError as exc:
             problems.append(exc.message)
-            found = {}
     prices: list[PriceRow] = []
     for commodity in instruments:
         obs = found.get(commodity)
@@ -162,24 +137,25 @@ def _collect(
             )
             continue
         prices.append((commodity, obs.quote_currency, obs.value, obs.source, obs.observed_on))
-    currencies = sorted(
-        ({c for c in held if c in cash} | {p[1] for p in prices}) - {policy.base_currency}
-    )
-    fx_rates: list[FxRow] = []
-    for currency in currencies:
-        try:
-            rate = fx.rate(currency, policy.base_currency, on, policy.max_fx_age_days)
-        except ProviderError as exc:
-            problems.append(exc.message)
-            break
-        if rate is None:
-            problems.append(
-                f"no {currency}/{policy.base_currency} rate from {fx.source} within "
-                f"{policy.max_fx_age_days} days of {on}"
-            )
-            continue
-        fx_rates.append((currency, policy.base_currency, rate.value, rate.source, rate.observed_on))
-    return prices, fx_rates, problems
+    wanted = (held & currencies) | {p[1] for p in prices} | {p.base_currency for p in portfolios}
+    wanted.discard(policy.pivot)
+    fixed: dict[str, Observation] = {}
+    try:
+        fixed = fx.fixings(sorted(wanted), on, policy.max_fx_age_days)
+    except ProviderError as exc:
+        problems.append(exc.message)
+        wanted = set()  # nothing more to say of each currency
+    for currency in sorted(wanted - set(fixed)):
+        unpublished = "" if currency in published else f"; {fx.source} does not publish it"
+        problems.append(
+            f"no {currency} fixing from {fx.source} within {policy.max_fx_age_days} days of "
+            f"{on}{unpublished}"
+        )
+    fixings: list[FixingRow] = [
+        (c, policy.pivot, policy.quoted, obs.value, obs.source, obs.observed_on)
+        for c, obs in sorted(fixed.items())
+    ]
+    return _Content(prices, fixings, problems)
 
 
 def _pack_id(policy: str, on: dt.date, digest: str, taken: set[str]) -> str:
@@ -191,105 +167,42 @@ def _pack_id(policy: str, on: dt.date, digest: str, taken: set[str]) -> str:
     return candidate
 
 
-def _prewarm(
-    snap: _Snapshot, rates: PackRates, policy: Policy, on: dt.date, ledger_repo: Path | None
-) -> tuple[list[ValuationRow], list[HoldingValuationRow], Decimal]:
-    if ledger_repo is None:
-        raise BadRequest("reconciliation needs the ledger repository: set LEDGER_REPO")
-    entries = commit_entries(ledger_repo.resolve(), snap.commit.commit_hash, snap.commit.main_file)
-    valuations: list[ValuationRow] = []
-    holding_rows: list[HoldingValuationRow] = []
-    checks: list[PortfolioReconciliation] = []
-    for p in snap.portfolios:
-        if p.base_currency != policy.base_currency:
-            continue  # valued by the packs of a policy in its own base currency
-        values = value_holdings(snap.units[p.id], rates)
-        total = sum((v.value_base for v in values), start=Decimal(0))
-        theirs = inventory_units(entries, p.account_prefixes, on)
-        checks.append(
-            PortfolioReconciliation(
-                p.id,
-                unit_differences(p.id, snap.units[p.id], theirs),
-                total,
-                independent_value(theirs, rates, on),
-            )
-        )
-        flow_values = [rates.value(c, u).value_base for c, u in snap.flows[p.id]]
-        flow_in = sum((v for v in flow_values if v > 0), start=Decimal(0))
-        flow_out = -sum((v for v in flow_values if v < 0), start=Decimal(0))
-        valuations.append((p.id, total, flow_in, flow_out))
-        holding_rows.extend(
-            (
-                p.id,
-                v.commodity,
-                v.units,
-                v.price_currency,
-                v.price,
-                v.value_local,
-                v.fx_rate,
-                v.value_base,
-            )
-            for v in values
-        )
-    return valuations, holding_rows, require_passed(checks)
-
-
 def _build(
-    db: Database,
-    on: dt.date,
-    policy: Policy,
-    fx: FxProvider,
-    prices_from: PriceSource,
-    ledger_repo: Path | None,
+    db: Database, on: dt.date, policy: Policy, fx: FxProvider, prices_from: PriceSource
 ) -> PackOutcome:
-    snap = _snapshot(db, on, policy)
-    prices, fx_rates, problems = _collect(db, snap, on, policy, fx, prices_from)
-    digest = content_hash(
-        on, policy.name, policy.base_currency, snap.commit.commit_hash, prices, fx_rates
-    )
+    with db.transaction() as conn:
+        for stale in packs_for(conn, on, policy.name):
+            if stale.status == "warming":  # we hold the lock: its build died
+                mark_pack_error(conn, stale.id, "abandoned: its build did not finish")
+    with db.session() as conn:
+        content = _collect(conn, on, policy, fx, prices_from)
+    digest = content_hash(on, policy.name, content.prices, content.fixings)
     with db.transaction() as conn:
         existing = packs_for(conn, on, policy.name)
-        current = [p for p in existing if p.hash == digest and p.is_fresh and not p.superseded_by]
-        if current and not problems:
-            return PackOutcome(on, policy.name, "unchanged", current[0].id, digest)
+        live = [p for p in existing if p.hash == digest and p.is_fresh and not p.superseded_by]
+        if live and not content.problems:
+            prewarm(conn, live[0].id, on, policy)  # a sync or a portfolio may be new
+            return PackOutcome(on, policy.name, "unchanged", live[0].id, digest)
         pack_id = _pack_id(policy.name, on, digest, {p.id for p in existing})
-        insert_pack(
-            conn,
-            pack_id,
-            on,
-            policy.name,
-            digest,
-            policy.base_currency,
-            snap.commit.commit_hash,
-            prices,
-            fx_rates,
-        )
-    if problems:
-        return _fail(db, on, policy, pack_id, digest, "; ".join(problems))
-    rates = PackRates(
-        policy.base_currency,
-        {c: (q, p) for c, q, p, _, _ in prices},
-        {c: r for c, _, r, _, _ in fx_rates},
-    )
     try:
-        valuations, holding_rows, worst_bps = _prewarm(snap, rates, policy, on, ledger_repo)
+        with db.transaction() as conn:
+            insert_pack(conn, pack_id, on, policy.name, digest, content.prices, content.fixings)
+    except (psycopg.DataError, psycopg.IntegrityError) as exc:
+        with db.transaction() as conn:  # an error pack with the reason, and no content
+            insert_pack(conn, pack_id, on, policy.name, digest, [], [])
+        reason = str(exc).splitlines()[0]
+        return _fail(db, on, policy, pack_id, digest, f"the database refused its content: {reason}")
+    if content.problems:
+        return _fail(db, on, policy, pack_id, digest, "; ".join(content.problems))
+    try:
+        with db.transaction() as conn:
+            worst_bps, portfolios = prewarm(conn, pack_id, on, policy, reconcile=True)
+            superseded = finish_pack(conn, pack_id, on, policy.name, worst_bps)
     except DawsosError as exc:
         return _fail(db, on, policy, pack_id, digest, exc.message)
     except Exception as exc:
         _fail(db, on, policy, pack_id, digest, f"unexpected {type(exc).__name__}: {exc}")
         raise
-    with db.transaction() as conn:
-        superseded = finish_pack(
-            conn,
-            pack_id,
-            on,
-            policy.name,
-            snap.commit.commit_hash,
-            policy.base_currency,
-            worst_bps,
-            valuations,
-            holding_rows,
-        )
     return PackOutcome(
         on,
         policy.name,
@@ -298,8 +211,28 @@ def _build(
         digest,
         reconciliation_error_bps=worst_bps,
         superseded=superseded,
-        portfolios=len(valuations),
+        portfolios=portfolios,
     )
+
+
+def prewarm(
+    conn: Connection, pack_id: str, on: dt.date, policy: Policy, *, reconcile: bool = False
+) -> tuple[Decimal, int]:
+    """Value every portfolio at its ledger's latest commit with the pack (a valuation
+    already stored is kept); with ``reconcile``, check each against Beancount and raise
+    ReconciliationFailed naming what differs. Returns the largest error in bps and the
+    number of portfolios valued."""
+    checks = []
+    valued = 0
+    for portfolio in list_portfolios(conn, None):
+        commit = latest_commit(conn, portfolio.ledger_id)
+        if commit is None:
+            continue
+        value_with_packs(conn, portfolio, commit.commit_hash, [pack_id], policy)
+        valued += 1
+        if reconcile:
+            checks.append(reconcile_valuation(conn, portfolio, commit, pack_id, on, policy))
+    return require_passed(checks), valued
 
 
 def _fail(

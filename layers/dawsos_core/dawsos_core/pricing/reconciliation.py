@@ -1,9 +1,10 @@
-"""Reconciliation: a pack may become fresh only when, for every portfolio,
+"""Reconciliation: a pack may become fresh only when every valuation it prewarms agrees
+with Beancount:
 
-(a) units per commodity from our ingest equal Beancount's inventory at the date, exactly;
-(b) the value through our valuation path equals an independent valuation of Beancount's
-    inventory with the pack's prices and rates (Beancount's own price map and conversion)
-    within 1 basis point.
+(a) units per commodity of our valuation equal Beancount's inventory at the date, exactly;
+(b) our value equals an independent valuation of Beancount's inventory with the pack's
+    prices and rates (Beancount's own price map and conversion, the rates crossed to the
+    portfolio's base in Decimal from the pack's fixings) within 1 basis point.
 """
 
 from __future__ import annotations
@@ -13,8 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from dawsos_core.analytics.valuation import PackRates
+from dawsos_core.db.connection import Connection
+from dawsos_core.db.repositories.ledger import CommitRecord
+from dawsos_core.db.repositories.packs import pack_fixings, pack_prices
+from dawsos_core.db.repositories.portfolios import PortfolioRecord
+from dawsos_core.db.repositories.valuations import holding_units, valuation_points
 from dawsos_core.errors import MissingObservations, Unprocessable
+from dawsos_core.ledger.snapshot import commit_entries, inventory_units
+from dawsos_core.pricing.fx import cross_rates
+from dawsos_core.pricing.policies import Policy
 
 TOLERANCE_BPS = Decimal(1)
 BPS = Decimal(10_000)
@@ -42,6 +50,30 @@ class PortfolioReconciliation:
         return not self.unit_differences and self.error_bps <= TOLERANCE_BPS
 
 
+def reconcile_valuation(
+    conn: Connection,
+    portfolio: PortfolioRecord,
+    commit: CommitRecord,
+    pack_id: str,
+    on: dt.date,
+    policy: Policy,
+) -> PortfolioReconciliation:
+    """Our stored valuation of the portfolio at the commit with the pack, against
+    Beancount's inventory of the commit's stored files."""
+    ours = holding_units(conn, portfolio.id, commit.commit_hash, pack_id)
+    (point,) = valuation_points(conn, portfolio.id, commit.commit_hash, [pack_id])
+    theirs = inventory_units(commit_entries(conn, commit), portfolio.account_prefixes, on)
+    prices = {c: (q, p) for c, q, p, _, _ in pack_prices(conn, pack_id)}
+    fixings = {c: r for c, _, _, r, _, _ in pack_fixings(conn, pack_id)}
+    rates = cross_rates(fixings, policy.pivot, policy.quoted, portfolio.base_currency)
+    return PortfolioReconciliation(
+        portfolio.id,
+        unit_differences(portfolio.id, ours, theirs),
+        point.value_base,
+        independent_value(theirs, prices, rates, portfolio.base_currency, on),
+    )
+
+
 def unit_differences(
     portfolio_id: str, ours: dict[str, Decimal], beancount: dict[str, Decimal]
 ) -> list[str]:
@@ -52,32 +84,41 @@ def unit_differences(
     ]
 
 
-def independent_value(units: dict[str, Decimal], rates: PackRates, on: dt.date) -> Decimal:
-    """Beancount's conversion of the inventory to base, fed only the pack's rows."""
-    from beancount.core import convert, data, prices
+def independent_value(
+    units: dict[str, Decimal],
+    prices: dict[str, tuple[str, Decimal]],
+    rates: dict[str, Decimal],
+    base: str,
+    on: dt.date,
+) -> Decimal:
+    """Beancount's conversion of the inventory to ``base``, fed only the pack's prices and
+    the rates to base (base units per unit of each currency)."""
+    from beancount.core import convert, data
+    from beancount.core import prices as price_maps
     from beancount.core.amount import Amount
 
     meta = data.new_metadata("<pack>", 0)
     entries: list[Any] = [
         data.Price(meta, on, commodity, Amount(price, quote))
-        for commodity, (quote, price) in rates.prices.items()
+        for commodity, (quote, price) in prices.items()
     ]
     entries += [
-        data.Price(meta, on, currency, Amount(rate, rates.base_currency))
-        for currency, rate in rates.fx.items()
+        data.Price(meta, on, currency, Amount(rate, base))
+        for currency, rate in rates.items()
+        if currency != base
     ]
-    price_map = prices.build_price_map(entries)
+    price_map = price_maps.build_price_map(entries)
     total = Decimal(0)
     for currency, number in units.items():
-        if currency == rates.base_currency:
+        if currency == base:
             total += number
             continue
-        via = [rates.prices[currency][0]] if currency in rates.prices else None
+        via = [prices[currency][0]] if currency in prices else None
         converted = convert.convert_amount(
-            Amount(number, currency), rates.base_currency, price_map, date=on, via=via
+            Amount(number, currency), base, price_map, date=on, via=via
         )
-        if converted.currency != rates.base_currency:
-            raise MissingObservations([f"beancount cannot value {currency} in the pack"])
+        if converted.currency != base:
+            raise MissingObservations([f"beancount cannot value {currency} in {base}"])
         total += converted.number
     return total
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dawsos_core.pricing.policies import Policy
 from dawsos_core.pricing.providers import FxProvider, PriceSource
+from dawsos_core.pricing.providers.boc import PUBLISHED as BOC_CURRENCIES
 from dawsos_core.pricing.providers.boc import BocValetFx
 from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_core.pricing.providers.ledger_prices import LedgerPrices
@@ -18,6 +19,17 @@ def _http(settings: Settings) -> HttpClient:
     return HttpClient(
         timeout_seconds=settings.provider_timeout_seconds, retries=settings.provider_retries
     )
+
+
+def fx_currencies(policy: Policy) -> frozenset[str]:
+    """The currencies a policy's FX source publishes (and so crosses to), with no network:
+    the ECB's from the package that ships its history, the Bank of Canada's Valet series;
+    the licensed WM/Reuters list is not known here (empty)."""
+    if policy.fx_source == "ecb":
+        return EcbFx().publishes()
+    if policy.fx_source == "boc":
+        return BOC_CURRENCIES
+    return frozenset()
 
 
 def fx_provider(policy: Policy, settings: Settings) -> FxProvider:

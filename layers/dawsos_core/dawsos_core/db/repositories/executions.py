@@ -52,7 +52,7 @@ def insert_execution(
     inputs: str,
     portfolio_id: str | None,
     pricing_pack_id: str,
-    ledger_commit_hash: str,
+    ledger_commit_hash: str | None,
     provenance: str,
     result: str,
     result_hash: str,

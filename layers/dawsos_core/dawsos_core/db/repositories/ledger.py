@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,26 +32,31 @@ PriceRow = tuple[int, dt.date, str, str, Decimal]
 @dataclass
 class LedgerRows:
     cash_currencies: set[str] = field(default_factory=set)
+    declared_currencies: set[str] = field(default_factory=set)  # commodity meta currency: TRUE
     accounts: list[AccountRow] = field(default_factory=list)
     transactions: list[TransactionRow] = field(default_factory=list)
     postings: list[PostingRow] = field(default_factory=list)
     prices: list[PriceRow] = field(default_factory=list)
 
 
-# A posting belongs to a set of prefixes when its account is a prefix or lies below one.
-_IN_PREFIXES = (
-    "EXISTS (SELECT 1 FROM unnest({arg}::text[]) AS p(prefix) "
-    "WHERE account = p.prefix OR starts_with(account, p.prefix || ':'))"
-)
+def under_prefixes(prefixes: str) -> str:
+    """SQL: the row's ``account`` is one of the prefixes (a text[] expression) or lies below
+    one."""
+    return (
+        f"EXISTS (SELECT 1 FROM unnest({prefixes}::text[]) AS p(prefix) "
+        "WHERE account = p.prefix OR starts_with(account, p.prefix || ':'))"
+    )
 
 
 @dataclass(frozen=True)
 class CommitRecord:
     commit_hash: str
+    ledger_id: str
     main_file: str
     committed_at: dt.datetime
     operating_currencies: list[str]
     cash_currencies: list[str]
+    declared_currencies: list[str]  # operating currencies and commodities declared currencies
     transactions: int
     postings: int
     prices: int
@@ -58,9 +64,12 @@ class CommitRecord:
 
 
 _COMMIT_COLUMNS = (
-    "commit_hash, main_file, committed_at, operating_currencies, cash_currencies, transactions,"
-    " postings, prices, synced_at"
+    "commit_hash, ledger_id, main_file, committed_at, operating_currencies, cash_currencies,"
+    " operating_currencies || coalesce(declared_currencies, '{}') AS declared_currencies,"
+    " transactions, postings, prices, synced_at"
 )
+
+DEFAULT_LEDGER = "default"
 
 
 def commit_by_hash(conn: Connection, commit_hash: str) -> CommitRecord | None:
@@ -70,11 +79,43 @@ def commit_by_hash(conn: Connection, commit_hash: str) -> CommitRecord | None:
     return None if row is None else CommitRecord(**row)
 
 
-def latest_commit(conn: Connection) -> CommitRecord | None:
+def latest_commit(conn: Connection, ledger_id: str = DEFAULT_LEDGER) -> CommitRecord | None:
+    """The ledger's most recently synced commit."""
     row = conn.execute(
-        f"SELECT {_COMMIT_COLUMNS} FROM ledger_commits ORDER BY synced_at DESC LIMIT 1"
+        f"SELECT {_COMMIT_COLUMNS} FROM ledger_commits WHERE ledger_id = %s"
+        " ORDER BY synced_at DESC LIMIT 1",
+        (ledger_id,),
     ).fetchone()
     return None if row is None else CommitRecord(**row)
+
+
+def previous_commit(conn: Connection, commit: CommitRecord) -> CommitRecord | None:
+    """The commit of the same ledger synced last before ``commit``."""
+    row = conn.execute(
+        f"SELECT {_COMMIT_COLUMNS} FROM ledger_commits WHERE ledger_id = %s AND synced_at < %s"
+        " ORDER BY synced_at DESC LIMIT 1",
+        (commit.ledger_id, commit.synced_at),
+    ).fetchone()
+    return None if row is None else CommitRecord(**row)
+
+
+def commits_with_prefix(conn: Connection, prefix: str, limit: int = 5) -> list[str]:
+    """The synced commit hashes that start with ``prefix`` (hex), at most ``limit``."""
+    rows = conn.execute(
+        "SELECT commit_hash FROM ledger_commits WHERE starts_with(commit_hash, %s)"
+        " ORDER BY commit_hash LIMIT %s",
+        (prefix, limit),
+    ).fetchall()
+    return [r["commit_hash"] for r in rows]
+
+
+def declared_currencies(conn: Connection) -> set[str]:
+    """Every commodity a synced commit declares a currency."""
+    rows = conn.execute(
+        "SELECT DISTINCT unnest(operating_currencies || coalesce(declared_currencies, '{}')) AS c"
+        " FROM ledger_commits"
+    ).fetchall()
+    return {r["c"] for r in rows}
 
 
 def insert_commit(
@@ -84,20 +125,24 @@ def insert_commit(
     committed_at: dt.datetime,
     operating_currencies: list[str],
     rows: LedgerRows,
+    ledger_id: str = DEFAULT_LEDGER,
 ) -> bool:
     """Write one commit's rows with COPY; False (and nothing written) if it is already there.
 
     A concurrent sync of the same commit waits on the primary key and then finds it."""
     inserted = conn.execute(
-        "INSERT INTO ledger_commits (commit_hash, main_file, committed_at, operating_currencies,"
-        " cash_currencies, transactions, postings, prices)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        "INSERT INTO ledger_commits (commit_hash, ledger_id, main_file, committed_at,"
+        " operating_currencies, declared_currencies, cash_currencies, transactions, postings,"
+        " prices)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (commit_hash) DO NOTHING RETURNING commit_hash",
         (
             commit_hash,
+            ledger_id,
             main_file,
             committed_at,
             operating_currencies,
+            sorted(rows.declared_currencies - set(operating_currencies)),
             sorted(rows.cash_currencies | set(operating_currencies)),
             len(rows.transactions),
             len(rows.postings),
@@ -186,7 +231,7 @@ def holdings(
         " sum(coalesce(units * cost_number, units)) AS cost"
         " FROM ledger_postings WHERE commit_hash = %(commit)s AND date <= %(on)s"
         " AND account IN (SELECT account FROM ledger_accounts"
-        f"  WHERE commit_hash = %(commit)s AND {_IN_PREFIXES.format(arg='%(prefixes)s')})"
+        f"  WHERE commit_hash = %(commit)s AND {under_prefixes('%(prefixes)s')})"
         " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         {"commit": commit_hash, "on": on, "prefixes": prefixes},
     ).fetchall()
@@ -230,8 +275,8 @@ def external_flows(
     rows = conn.execute(
         "WITH sided AS ("
         "  SELECT txn_id, date, account, currency, units,"
-        f"   ({_IN_PREFIXES.format(arg='%(holdings)s')}"
-        f"    OR {_IN_PREFIXES.format(arg='%(internal)s')}) AS inside"
+        f"   ({under_prefixes('%(holdings)s')}"
+        f"    OR {under_prefixes('%(internal)s')}) AS inside"
         "  FROM ledger_postings"
         "  WHERE commit_hash = %(commit)s AND date BETWEEN %(start)s AND %(end)s),"
         " crossing AS ("
@@ -277,3 +322,63 @@ def latest_ledger_prices(
         (commit_hash, commodities, on),
     ).fetchall()
     return {r["commodity"]: LedgerPrice(**r) for r in rows}
+
+
+def commodities_near(
+    conn: Connection, on: dt.date, since: dt.date, prefixes: list[str]
+) -> set[str]:
+    """Every commodity that a synced commit holds at the end of ``on``, or moves after
+    ``since`` through ``on``, in an account under ``prefixes``."""
+    rows = conn.execute(
+        "SELECT currency FROM ledger_postings"
+        f" WHERE date <= %(on)s AND {under_prefixes('%(prefixes)s')}"
+        " GROUP BY commit_hash, account, currency HAVING sum(units) <> 0"
+        " UNION SELECT currency FROM ledger_postings"
+        f" WHERE date > %(since)s AND date <= %(on)s AND {under_prefixes('%(prefixes)s')}",
+        {"on": on, "since": since, "prefixes": prefixes},
+    ).fetchall()
+    return {r["currency"] for r in rows}
+
+
+def first_difference(conn: Connection, old: str, new: str) -> dt.date | None:
+    """The earliest date on which the postings of two commits differ (compared as
+    multisets of date, account, units, cost and price), or None when they are the same."""
+    columns = (
+        "date, account, currency, units, cost_number, cost_currency, cost_date, cost_label,"
+        " price_number, price_currency"
+    )
+    row = conn.execute(
+        "SELECT min(date) AS first FROM ("
+        f" (SELECT {columns} FROM ledger_postings WHERE commit_hash = %(new)s"
+        f"  EXCEPT ALL SELECT {columns} FROM ledger_postings WHERE commit_hash = %(old)s)"
+        f" UNION ALL (SELECT {columns} FROM ledger_postings WHERE commit_hash = %(old)s"
+        f"  EXCEPT ALL SELECT {columns} FROM ledger_postings WHERE commit_hash = %(new)s)) d",
+        {"old": old, "new": new},
+    ).fetchone()
+    return None if row is None else row["first"]
+
+
+def insert_files(conn: Connection, commit_hash: str, files: dict[str, bytes]) -> None:
+    """A commit's files (path -> content), each content stored once by its SHA-256."""
+    digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    conn.cursor().executemany(
+        "INSERT INTO ledger_blobs (sha256, content) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+        [(digests[path], data) for path, data in files.items()],
+    )
+    copy_rows(
+        conn,
+        "ledger_files",
+        ("commit_hash", "path", "sha256"),
+        ((commit_hash, path, digest) for path, digest in sorted(digests.items())),
+    )
+
+
+def commit_files(conn: Connection, commit_hash: str) -> dict[str, bytes]:
+    """The files stored for a commit at its sync (empty for a commit synced before files
+    were stored)."""
+    rows = conn.execute(
+        "SELECT f.path, b.content FROM ledger_files f JOIN ledger_blobs b USING (sha256)"
+        " WHERE f.commit_hash = %s ORDER BY f.path",
+        (commit_hash,),
+    ).fetchall()
+    return {r["path"]: bytes(r["content"]) for r in rows}

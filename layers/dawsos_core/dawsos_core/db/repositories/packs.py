@@ -1,4 +1,5 @@
-"""Reads of the pricing_packs table."""
+"""SQL of the pricing packs: a pack's record, its content (prices and FX fixings), the
+packs live at an instant, and the build's lock."""
 
 from __future__ import annotations
 
@@ -25,14 +26,14 @@ class PackRecord:
     error_message: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
-    base_currency: str | None
-    ledger_commit_hash: str | None
+    fresh_at: dt.datetime | None  # when it became live
+    superseded_at: dt.datetime | None  # when it stopped being live
 
 
 _COLUMNS = (
     "id, date, policy, hash, superseded_by, status, is_fresh, prewarm_done, "
     "reconciliation_passed, reconciliation_error_bps, error_message, created_at, updated_at, "
-    "base_currency, ledger_commit_hash"
+    "fresh_at, superseded_at"
 )
 
 
@@ -69,7 +70,7 @@ def unlock_pack_build(conn: Connection, on: dt.date, policy: str) -> None:
 
 
 PriceRow = tuple[str, str, Decimal, str, dt.date]  # commodity, quote, price, source, observed
-FxRow = tuple[str, str, Decimal, str, dt.date]  # currency, base, rate, source, observed
+FixingRow = tuple[str, str, str, Decimal, str, dt.date]  # currency, pivot, quoted, rate, ...
 
 
 def insert_pack(
@@ -78,16 +79,13 @@ def insert_pack(
     on: dt.date,
     policy: str,
     digest: str,
-    base_currency: str,
-    ledger_commit_hash: str,
     prices: list[PriceRow],
-    fx_rates: list[FxRow],
+    fixings: list[FixingRow],
 ) -> None:
     """A warming pack and its content, in the caller's transaction."""
     conn.execute(
-        "INSERT INTO pricing_packs (id, date, policy, hash, base_currency, ledger_commit_hash)"
-        " VALUES (%s, %s, %s, %s, %s, %s)",
-        (pack_id, on, policy, digest, base_currency, ledger_commit_hash),
+        "INSERT INTO pricing_packs (id, date, policy, hash) VALUES (%s, %s, %s, %s)",
+        (pack_id, on, policy, digest),
     )
     copy_rows(
         conn,
@@ -97,9 +95,9 @@ def insert_pack(
     )
     copy_rows(
         conn,
-        "pack_fx_rates",
-        ("pack_id", "currency", "base_currency", "rate", "source", "observed_on"),
-        ((pack_id, *row) for row in fx_rates),
+        "pack_fixings",
+        ("pack_id", "currency", "pivot", "quoted", "rate", "source", "observed_on"),
+        ((pack_id, *row) for row in fixings),
     )
 
 
@@ -111,63 +109,16 @@ def mark_pack_error(conn: Connection, pack_id: str, message: str) -> None:
     )
 
 
-ValuationRow = tuple[str, Decimal, Decimal, Decimal]  # portfolio, value, flow in, flow out
-HoldingValuationRow = tuple[str, str, Decimal, str, Decimal, Decimal, Decimal, Decimal]
-
-
 def finish_pack(
-    conn: Connection,
-    pack_id: str,
-    on: dt.date,
-    policy: str,
-    commit_hash: str,
-    base_currency: str,
-    error_bps: Decimal,
-    valuations: list[ValuationRow],
-    holdings: list[HoldingValuationRow],
+    conn: Connection, pack_id: str, on: dt.date, policy: str, error_bps: Decimal
 ) -> list[str]:
-    """Record reconciliation, store the prewarmed valuations, then make the pack fresh and
-    supersede the earlier fresh pack of its date and policy; returns the superseded ids."""
+    """Record reconciliation, then make the pack fresh and supersede the earlier fresh pack
+    of its date and policy (the database stamps when); returns the superseded ids."""
     conn.execute(
-        "UPDATE pricing_packs SET reconciliation_passed = true, reconciliation_error_bps = %s"
-        " WHERE id = %s",
+        "UPDATE pricing_packs SET reconciliation_passed = true, reconciliation_error_bps = %s,"
+        " prewarm_done = true WHERE id = %s",
         (error_bps, pack_id),
     )
-    copy_rows(
-        conn,
-        "pack_valuations",
-        (
-            "pack_id",
-            "portfolio_id",
-            "date",
-            "ledger_commit_hash",
-            "base_currency",
-            "value_base",
-            "flow_in_base",
-            "flow_out_base",
-        ),
-        (
-            (pack_id, portfolio_id, on, commit_hash, base_currency, value, flow_in, flow_out)
-            for portfolio_id, value, flow_in, flow_out in valuations
-        ),
-    )
-    copy_rows(
-        conn,
-        "pack_holding_valuations",
-        (
-            "pack_id",
-            "portfolio_id",
-            "commodity",
-            "units",
-            "price_currency",
-            "price",
-            "value_local",
-            "fx_rate",
-            "value_base",
-        ),
-        ((pack_id, *row) for row in holdings),
-    )
-    conn.execute("UPDATE pricing_packs SET prewarm_done = true WHERE id = %s", (pack_id,))
     superseded = conn.execute(
         "UPDATE pricing_packs SET superseded_by = %s WHERE date = %s AND policy = %s"
         " AND is_fresh AND superseded_by IS NULL AND id <> %s RETURNING id",
@@ -191,14 +142,15 @@ def pack_prices(conn: Connection, pack_id: str) -> list[PriceRow]:
     ]
 
 
-def pack_fx_rates(conn: Connection, pack_id: str) -> list[FxRow]:
+def pack_fixings(conn: Connection, pack_id: str) -> list[FixingRow]:
     rows = conn.execute(
-        "SELECT currency, base_currency, rate, source, observed_on FROM pack_fx_rates"
+        "SELECT currency, pivot, quoted, rate, source, observed_on FROM pack_fixings"
         " WHERE pack_id = %s ORDER BY currency",
         (pack_id,),
     ).fetchall()
     return [
-        (r["currency"], r["base_currency"], r["rate"], r["source"], r["observed_on"]) for r in rows
+        (r["currency"], r["pivot"], r["quoted"], r["rate"], r["source"], r["observed_on"])
+        for r in rows
     ]
 
 
@@ -212,9 +164,10 @@ def pack_commodities(conn: Connection, pack_id: str) -> list[str]:
 
 def pack_sources(conn: Connection, pack_id: str) -> set[str]:
     rows = conn.execute(
-        "SELECT source FROM pack_prices WHERE pack_id = %s"
-        " UNION SELECT source FROM pack_fx_rates WHERE pack_id = %s",
-        (pack_id, pack_id),
+        "SELECT source FROM pack_prices WHERE pack_id = %(p)s"
+        " UNION SELECT source FROM pack_fixings WHERE pack_id = %(p)s"
+        " UNION SELECT source FROM pack_fx_rates WHERE pack_id = %(p)s",
+        {"p": pack_id},
     ).fetchall()
     return {r["source"] for r in rows}
 
@@ -229,13 +182,40 @@ def last_fresh_pack(conn: Connection, policy: str, on: dt.date) -> PackRecord | 
     return None if row is None else PackRecord(**row)
 
 
+@dataclass(frozen=True)
+class PackDay:
+    id: str
+    date: dt.date
+
+
+def live_packs(
+    conn: Connection, policy: str, start: dt.date, end: dt.date, at: dt.datetime
+) -> list[PackDay]:
+    """The pack of each date from ``start`` to ``end`` that was live at the instant ``at``:
+    fresh by then and not yet superseded."""
+    rows = conn.execute(
+        "SELECT DISTINCT ON (date) id, date FROM pricing_packs"
+        " WHERE policy = %s AND date BETWEEN %s AND %s AND is_fresh AND fresh_at <= %s"
+        " AND (superseded_at IS NULL OR superseded_at > %s)"
+        " ORDER BY date, fresh_at DESC",
+        (policy, start, end, at, at),
+    ).fetchall()
+    return [PackDay(r["id"], r["date"]) for r in rows]
+
+
+def database_now(conn: Connection) -> dt.datetime:
+    """The database's clock, which stamps when packs become live: the instant an answer's
+    packs are taken at."""
+    row = conn.execute("SELECT now() AS now").fetchone()
+    assert row is not None
+    now: dt.datetime = row["now"]
+    return now
+
+
 def analyze_pack_tables(conn: Connection) -> None:
     """Refresh the planner's statistics after a bulk load: without them the valuation
     windows' joins are planned blind, several times slower, until autovacuum catches up."""
-    conn.execute(
-        "ANALYZE pricing_packs, pack_prices, pack_fx_rates, pack_valuations,"
-        " pack_holding_valuations"
-    )
+    conn.execute("ANALYZE pricing_packs, pack_prices, pack_fixings, valuations, holding_valuations")
 
 
 def failed_pack_reasons(conn: Connection, policy: str, dates: list[dt.date]) -> dict[dt.date, str]:

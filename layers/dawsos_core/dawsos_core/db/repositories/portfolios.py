@@ -18,9 +18,12 @@ class PortfolioRecord:
     internal_prefixes: list[str]
     base_currency: str
     created_at: dt.datetime
+    ledger_id: str = "default"
 
 
-_COLUMNS = "id, owner_sub, name, account_prefixes, internal_prefixes, base_currency, created_at"
+_COLUMNS = (
+    "id, owner_sub, name, account_prefixes, internal_prefixes, base_currency, created_at, ledger_id"
+)
 
 
 def insert_portfolio(conn: Connection, record: PortfolioRecord) -> bool:

@@ -1,4 +1,14 @@
-"""Reads of prewarmed valuations: a portfolio's series and holding-days over a window."""
+"""SQL of the valuations: a portfolio valued at a ledger commit with packs, set-based, and
+the reads of a window of them (its daily series and its holding-days).
+
+A valuation (DESIGN section 6): the units of each commodity held under the portfolio's
+account prefixes at the end of the pack's date, at the commit, times the pack's price in
+its quote currency (a currency is its own quote at 1), times the rate of that quote in the
+portfolio's base, crossed from the pack's fixings; the external flows counted on the date
+(the portfolio side of each transaction that crosses its boundary, dated after the
+previous weekday and on or before the date) valued the same way, inflows and outflows
+apart. Numeric arithmetic throughout; the float64 copies are for the analytics.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +21,178 @@ import numpy.typing as npt
 from psycopg.rows import tuple_row
 
 from dawsos_core.db.connection import Connection
+from dawsos_core.db.repositories.ledger import under_prefixes
+
+# The valuation of a portfolio at a commit with a set of packs, as common table expressions
+# ending in ``valued``: one row per (pack, holding or flow, commodity) with its units, price
+# and rate to base (NULL when the pack lacks one). Parameters: packs, commit, holdings,
+# internal, pivot, quoted, base.
+_VALUED = f"""
+packs AS (
+    SELECT id AS pack_id, date FROM pricing_packs WHERE id = ANY(%(packs)s)
+), fixings AS (
+    SELECT pack_id, currency, rate FROM pack_fixings WHERE pack_id = ANY(%(packs)s)
+    UNION ALL SELECT pack_id, %(pivot)s, 1 FROM packs
+), to_base AS (
+    SELECT f.pack_id, f.currency,
+           CASE WHEN %(quoted)s = 'per_pivot' THEN b.rate / f.rate ELSE f.rate / b.rate END
+               AS rate
+    FROM fixings f JOIN fixings b ON b.pack_id = f.pack_id AND b.currency = %(base)s
+), moves AS (
+    SELECT currency, date, sum(units) AS units FROM ledger_postings
+    WHERE commit_hash = %(commit)s AND account IN (
+        SELECT account FROM ledger_accounts
+        WHERE commit_hash = %(commit)s AND {under_prefixes("%(holdings)s")})
+    GROUP BY currency, date
+), balances AS (
+    SELECT currency, date AS since, lead(date) OVER w AS until, sum(units) OVER w AS units
+    FROM moves WINDOW w AS (PARTITION BY currency ORDER BY date)
+), held AS (
+    SELECT k.pack_id, b.currency AS commodity, b.units
+    FROM packs k JOIN balances b ON b.since <= k.date AND (b.until IS NULL OR b.until > k.date)
+    WHERE b.units <> 0
+), sided AS (
+    SELECT txn_id, date, currency, units,
+           {under_prefixes("%(holdings)s")}
+           OR {under_prefixes("%(internal)s")} AS inside
+    FROM ledger_postings
+    WHERE commit_hash = %(commit)s
+      AND date BETWEEN (SELECT min(date) FROM packs) - 3 AND (SELECT max(date) FROM packs)
+), crossing AS (
+    SELECT txn_id FROM sided GROUP BY txn_id HAVING bool_or(inside) AND bool_or(NOT inside)
+), flows AS (
+    -- a flow dated on a Saturday or a Sunday counts on the next Monday
+    SELECT k.pack_id, s.txn_id, s.currency AS commodity, sum(s.units) AS units
+    FROM sided s JOIN crossing c USING (txn_id)
+    JOIN packs k ON k.date = s.date + CASE extract(isodow FROM s.date)
+        WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END
+    WHERE s.inside GROUP BY k.pack_id, s.txn_id, s.currency HAVING sum(s.units) <> 0
+), valued AS (
+    SELECT x.kind, x.pack_id, x.commodity, x.units,
+           coalesce(p.quote_currency, x.commodity) AS price_currency,
+           coalesce(p.price, 1) AS price, t.rate
+    FROM (SELECT 'held' AS kind, pack_id, commodity, units FROM held
+          UNION ALL SELECT 'flow', pack_id, commodity, units FROM flows) x
+    LEFT JOIN pack_prices p ON p.pack_id = x.pack_id AND p.commodity = x.commodity
+    LEFT JOIN to_base t
+        ON t.pack_id = x.pack_id AND t.currency = coalesce(p.quote_currency, x.commodity)
+)"""
+
+_INSERT = f"""
+WITH {_VALUED},
+missing AS (
+    SELECT DISTINCT v.pack_id, k.date, v.commodity, v.price_currency
+    FROM valued v JOIN packs k USING (pack_id) WHERE v.rate IS NULL
+), totals AS (
+    SELECT k.pack_id, k.date,
+           coalesce(sum(v.units * v.price * v.rate) FILTER (WHERE v.kind = 'held'), 0)
+               AS value_base,
+           coalesce(sum(v.units * v.price * v.rate)
+                    FILTER (WHERE v.kind = 'flow' AND v.units * v.price * v.rate > 0), 0)
+               AS flow_in_base,
+           coalesce(-sum(v.units * v.price * v.rate)
+                    FILTER (WHERE v.kind = 'flow' AND v.units * v.price * v.rate < 0), 0)
+               AS flow_out_base
+    FROM packs k LEFT JOIN valued v USING (pack_id)
+    GROUP BY k.pack_id, k.date
+), portfolio_rows AS (
+    INSERT INTO valuations (portfolio_id, ledger_commit_hash, pack_id, date, base_currency,
+                            value_base, flow_in_base, flow_out_base)
+    SELECT %(portfolio)s, %(commit)s, pack_id, date, %(base)s, value_base, flow_in_base,
+           flow_out_base
+    FROM totals WHERE NOT EXISTS (SELECT 1 FROM missing)
+    ON CONFLICT DO NOTHING
+), holding_rows AS (
+    INSERT INTO holding_valuations (portfolio_id, ledger_commit_hash, pack_id, commodity,
+                                    units, price_currency, price, value_local, fx_rate,
+                                    value_base)
+    SELECT %(portfolio)s, %(commit)s, pack_id, commodity, units, price_currency, price,
+           units * price, rate, units * price * rate
+    FROM valued WHERE kind = 'held' AND NOT EXISTS (SELECT 1 FROM missing)
+    ON CONFLICT DO NOTHING
+)
+SELECT pack_id, date, commodity, price_currency FROM missing ORDER BY date, commodity"""
 
 
-def _live_window(join: str = "") -> str:
-    """FROM/WHERE of a portfolio's valuations in a window, each from the live (fresh,
-    unsuperseded) pack of its date under a policy. Parameters: portfolio, start, end, policy."""
-    return (
-        f"FROM pack_valuations v JOIN pricing_packs p ON p.id = v.pack_id{join}"
-        " WHERE v.portfolio_id = %s AND v.date BETWEEN %s AND %s AND p.policy = %s"
-        " AND p.is_fresh AND p.superseded_by IS NULL"
+@dataclass(frozen=True)
+class Unvalued:
+    """A commodity a pack cannot value: no price, or no fixing of its quote currency."""
+
+    pack_id: str
+    date: dt.date
+    commodity: str
+    price_currency: str
+
+
+def insert_valuations(
+    conn: Connection,
+    *,
+    portfolio_id: str,
+    base_currency: str,
+    account_prefixes: list[str],
+    internal_prefixes: list[str],
+    commit_hash: str,
+    pack_ids: list[str],
+    pivot: str,
+    quoted: str,
+) -> list[Unvalued]:
+    """Value the portfolio at the commit with each pack, in one statement; a valuation
+    already stored is kept. When any commodity cannot be valued nothing is written and
+    each is returned."""
+    rows = conn.execute(
+        _INSERT,
+        {
+            "portfolio": portfolio_id,
+            "base": base_currency,
+            "holdings": account_prefixes,
+            "internal": internal_prefixes,
+            "commit": commit_hash,
+            "packs": pack_ids,
+            "pivot": pivot,
+            "quoted": quoted,
+        },
+    ).fetchall()
+    return [Unvalued(**r) for r in rows]
+
+
+def copy_valuations(
+    conn: Connection, portfolio_id: str, old: str, new: str, before: dt.date | None
+) -> int:
+    """The valuations of ``old`` dated before ``before`` (all of them for None), stored as
+    ``new``'s too: the two commits hold the same postings until then."""
+    params = {"portfolio": portfolio_id, "old": old, "new": new, "before": before}
+    copied = conn.execute(
+        "INSERT INTO valuations (portfolio_id, ledger_commit_hash, pack_id, date,"
+        " base_currency, value_base, flow_in_base, flow_out_base)"
+        " SELECT portfolio_id, %(new)s, pack_id, date, base_currency, value_base, flow_in_base,"
+        " flow_out_base FROM valuations"
+        " WHERE portfolio_id = %(portfolio)s AND ledger_commit_hash = %(old)s"
+        " AND (%(before)s::date IS NULL OR date < %(before)s) ON CONFLICT DO NOTHING",
+        params,
+    ).rowcount
+    conn.execute(
+        "INSERT INTO holding_valuations (portfolio_id, ledger_commit_hash, pack_id, commodity,"
+        " units, price_currency, price, value_local, fx_rate, value_base)"
+        " SELECT h.portfolio_id, %(new)s, h.pack_id, h.commodity, h.units, h.price_currency,"
+        " h.price, h.value_local, h.fx_rate, h.value_base FROM holding_valuations h"
+        " JOIN valuations v USING (portfolio_id, ledger_commit_hash, pack_id)"
+        " WHERE h.portfolio_id = %(portfolio)s AND h.ledger_commit_hash = %(old)s"
+        " AND (%(before)s::date IS NULL OR v.date < %(before)s) ON CONFLICT DO NOTHING",
+        params,
     )
+    return copied
+
+
+def valued_packs(
+    conn: Connection, portfolio_id: str, commit_hash: str, pack_ids: list[str]
+) -> set[str]:
+    """The packs among ``pack_ids`` with which the portfolio is valued at the commit."""
+    rows = conn.execute(
+        "SELECT pack_id FROM valuations WHERE portfolio_id = %s AND ledger_commit_hash = %s"
+        " AND pack_id = ANY(%s)",
+        (portfolio_id, commit_hash, pack_ids),
+    ).fetchall()
+    return {r["pack_id"] for r in rows}
 
 
 @dataclass(frozen=True)
@@ -32,16 +204,28 @@ class ValuationPoint:
     flow_out_base: Decimal
 
 
-def valuation_window(
-    conn: Connection, portfolio_id: str, policy: str, start: dt.date, end: dt.date
+def valuation_points(
+    conn: Connection, portfolio_id: str, commit_hash: str, pack_ids: list[str]
 ) -> list[ValuationPoint]:
-    """One point per weekday that has a fresh, unsuperseded pack of the policy."""
+    """The portfolio's valuations at the commit with the packs, in date order."""
     rows = conn.execute(
-        "SELECT v.date, v.pack_id, v.value_base, v.flow_in_base, v.flow_out_base"
-        f" {_live_window()} ORDER BY v.date",
-        (portfolio_id, start, end, policy),
+        "SELECT date, pack_id, value_base, flow_in_base, flow_out_base FROM valuations"
+        " WHERE portfolio_id = %s AND ledger_commit_hash = %s AND pack_id = ANY(%s)"
+        " ORDER BY date",
+        (portfolio_id, commit_hash, pack_ids),
     ).fetchall()
     return [ValuationPoint(**r) for r in rows]
+
+
+def holding_units(
+    conn: Connection, portfolio_id: str, commit_hash: str, pack_id: str
+) -> dict[str, Decimal]:
+    rows = conn.execute(
+        "SELECT commodity, units FROM holding_valuations"
+        " WHERE portfolio_id = %s AND ledger_commit_hash = %s AND pack_id = %s",
+        (portfolio_id, commit_hash, pack_id),
+    ).fetchall()
+    return {r["commodity"]: r["units"] for r in rows}
 
 
 @dataclass(frozen=True)
@@ -59,10 +243,10 @@ class HoldingDays:
 
 
 def holding_days(
-    conn: Connection, portfolio_id: str, policy: str, start: dt.date, end: dt.date
+    conn: Connection, portfolio_id: str, commit_hash: str, pack_ids: list[str], start: dt.date
 ) -> HoldingDays:
-    """Each holding's prewarmed valuation on each weekday of the window."""
-    rows = _packed_holding_days(conn, portfolio_id, policy, start, end)
+    """Each holding's valuation with each pack, its day counted from ``start``."""
+    rows = _packed_holding_days(conn, portfolio_id, commit_hash, pack_ids, start)
     counts = [len(packed) // _PACKED_DAY.itemsize for _, packed in rows]
     size = sum(counts)
     day = np.empty(size, dtype=np.int64)
@@ -92,45 +276,33 @@ _PACKED_DAY = np.dtype(
 
 
 def _packed_holding_days(
-    conn: Connection, portfolio_id: str, policy: str, start: dt.date, end: dt.date
+    conn: Connection, portfolio_id: str, commit_hash: str, pack_ids: list[str], start: dt.date
 ) -> list[tuple[str, bytes]]:
     """(commodity, its holding-days as packed binary) in commodity order: as ordinary rows,
     ten years of 500 holdings answer portfolio_overview five times slower, and without the
-    stored float8 copies (migration 0015) 1.5 times slower (make bench)."""
+    stored float8 copies 1.5 times slower (make bench)."""
     with conn.cursor(row_factory=tuple_row, binary=True) as cursor:
         rows: list[tuple[str, bytes]] = cursor.execute(
             "SELECT h.commodity, string_agg(int4send(v.date - %s::date)"
             " || float8send(h.price_f8) || float8send(h.fx_rate_f8)"
-            " || float8send(h.value_base_f8), ''::bytea) "
-            + _live_window(
-                " JOIN pack_holding_valuations h ON h.pack_id = v.pack_id"
-                " AND h.portfolio_id = v.portfolio_id"
-            )
-            + " GROUP BY h.commodity ORDER BY h.commodity",
-            (start, portfolio_id, start, end, policy),
+            " || float8send(h.value_base_f8), ''::bytea)"
+            " FROM valuations v JOIN holding_valuations h"
+            " USING (portfolio_id, ledger_commit_hash, pack_id)"
+            " WHERE v.portfolio_id = %s AND v.ledger_commit_hash = %s AND v.pack_id = ANY(%s)"
+            " GROUP BY h.commodity ORDER BY h.commodity",
+            (start, portfolio_id, commit_hash, pack_ids),
         ).fetchall()
     return rows
 
 
-def window_provenance(
-    conn: Connection, portfolio_id: str, policy: str, start: dt.date, end: dt.date
-) -> dict[str, object]:
-    row = conn.execute(
-        "SELECT count(*) AS packs, array_agg(DISTINCT v.ledger_commit_hash) AS commits,"
-        " min(v.pack_id) FILTER (WHERE v.date = %s) AS first_pack,"
-        " max(v.pack_id) FILTER (WHERE v.date = %s) AS last_pack"
-        f" {_live_window()}",
-        (start, end, portfolio_id, start, end, policy),
-    ).fetchone()
-    assert row is not None
-    return dict(row)
-
-
-def pack_holdings(conn: Connection, pack_id: str, portfolio_id: str) -> list[dict[str, object]]:
+def pack_holdings(
+    conn: Connection, portfolio_id: str, commit_hash: str, pack_id: str
+) -> list[dict[str, object]]:
     rows = conn.execute(
         "SELECT commodity, units, price_currency, price, value_local, fx_rate, value_base"
-        " FROM pack_holding_valuations WHERE pack_id = %s AND portfolio_id = %s"
+        " FROM holding_valuations"
+        " WHERE portfolio_id = %s AND ledger_commit_hash = %s AND pack_id = %s"
         " ORDER BY commodity",
-        (pack_id, portfolio_id),
+        (portfolio_id, commit_hash, pack_id),
     ).fetchall()
     return [dict(r) for r in rows]

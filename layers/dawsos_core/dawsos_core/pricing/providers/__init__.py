@@ -1,4 +1,4 @@
-"""Where prices and FX rates come from, behind two small interfaces.
+"""Where prices and FX fixings come from, behind two small interfaces.
 
 An observation records its value, its source and the date it was observed; a provider
 answers the latest observation on or before a date, or says plainly that there is none.
@@ -29,10 +29,20 @@ class PriceObservation(Observation):
 
 
 class FxProvider(Protocol):
+    """An FX source: its own fixings against its pivot, quoted as its policy says."""
+
     source: str
 
-    def rate(self, currency: str, base: str, on: dt.date, max_age_days: int) -> Observation | None:
-        """Base units per one unit of ``currency``, observed on or before ``on``."""
+    def publishes(self) -> frozenset[str]:
+        """Every currency code the source has fixings of, its pivot included."""
+        ...
+
+    def fixings(
+        self, currencies: list[str], on: dt.date, max_age_days: int
+    ) -> dict[str, Observation]:
+        """The latest fixing of each currency on or before ``on`` and at most
+        ``max_age_days`` old; a currency without one is absent. The pivot has no fixing.
+        A source may answer more currencies than it was asked for."""
         ...
 
 

@@ -2,7 +2,7 @@
 
 ``GET {base}/observations/FX{CUR}CAD/json?start_date=..&end_date=..`` answers
 ``{"observations": [{"d": "2024-01-02", "FXUSDCAD": {"v": "1.3316"}}, ...]}``: CAD per
-unit of the currency, on Bank of Canada business days.
+unit of the currency, on Bank of Canada business days. A fixing is that figure.
 """
 
 from __future__ import annotations
@@ -17,6 +17,15 @@ from dawsos_core.providers.http import HttpClient
 
 SOURCE = "Bank of Canada"
 DEFAULT_URL = "https://www.bankofcanada.ca/valet"
+PIVOT = "CAD"
+# The currencies of the Valet API's daily FX series FX{CUR}CAD (group FX_RATES_DAILY).
+PUBLISHED = frozenset(
+    {
+        *("AUD", "BRL", "CNY", "EUR", "HKD", "INR", "IDR", "JPY", "MYR", "MXN", "NZD", "NOK"),
+        *("PEN", "RUB", "SAR", "SGD", "ZAR", "KRW", "SEK", "CHF", "TWD", "THB", "TRY", "GBP"),
+        *("USD", "VND", PIVOT),
+    }
+)
 
 
 def parse_observations(payload: Any, series: str) -> dict[dt.date, Decimal]:
@@ -51,9 +60,22 @@ class BocValetFx:
         self._base_url = base_url.rstrip("/")
         self._seen: dict[tuple[str, dt.date, dt.date], dict[dt.date, Decimal]] = {}
 
-    def rate(self, currency: str, base: str, on: dt.date, max_age_days: int) -> Observation | None:
-        if base != "CAD":
-            return None  # the Bank of Canada quotes currencies in CAD only
+    def publishes(self) -> frozenset[str]:
+        return PUBLISHED
+
+    def fixings(
+        self, currencies: list[str], on: dt.date, max_age_days: int
+    ) -> dict[str, Observation]:
+        found: dict[str, Observation] = {}
+        for currency in currencies:
+            if currency == PIVOT or currency not in PUBLISHED:
+                continue
+            fixing = self._fixing(currency, on, max_age_days)
+            if fixing is not None:
+                found[currency] = fixing
+        return found
+
+    def _fixing(self, currency: str, on: dt.date, max_age_days: int) -> Observation | None:
         series = f"FX{currency}CAD"
         start = on - dt.timedelta(days=max_age_days)
         key = (series, start, on)

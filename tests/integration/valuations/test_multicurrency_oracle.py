@@ -1,0 +1,165 @@
+"""One set of ECB packs values a household's books in CAD, USD and EUR side by side: every
+day's value and flows and the TWR equal an independent computation from Beancount and the
+ECB history (tests/oracles, which imports nothing from dawsos_core), within 1e-9.
+
+The ledger holds a USD brokerage, EUR ETFs, CAD chequing and GBP cash, ledger prices between
+currencies that must be ignored, weekend flows, a long commodity code (BRK.B) and a sleeve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from dawsos_core.calendar import weekdays
+from dawsos_core.db.connection import Database
+from dawsos_core.ledger.sync import sync_ledger
+from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_core.pricing.providers.ecb import EcbFx
+from dawsos_core.valuations import portfolio_performance, portfolio_window
+from dawsos_local.backfill import backfill_packs
+from dawsos_local.postgres import drop_database, ensure_database
+from tests.conftest import with_database
+from tests.integration.conftest import LedgerRepo, rows
+from tests.oracles.valuation import reference_days, reference_twr
+
+LEDGER = Path(__file__).parents[2] / "fixtures" / "ledgers" / "multicurrency.beancount"
+START, END = dt.date(2025, 1, 2), dt.date(2025, 6, 30)
+HOUSEHOLD = ["Assets:Broker", "Assets:Bank"]
+HOUSEHOLD_INTERNAL = ["Income:Dividends", "Income:PnL", "Expenses:Fees"]
+EU = ["Assets:Broker:EU"]
+EU_INTERNAL = ["Income:Dividends:EU", "Income:PnL:EU", "Expenses:Fees:EU"]
+
+PORTFOLIOS = {
+    "home-cad": (HOUSEHOLD, HOUSEHOLD_INTERNAL, "CAD"),
+    "home-usd": (HOUSEHOLD, HOUSEHOLD_INTERNAL, "USD"),
+    "home-eur": (HOUSEHOLD, HOUSEHOLD_INTERNAL, "EUR"),
+    "home-gbp": (HOUSEHOLD, HOUSEHOLD_INTERNAL, "GBP"),
+    "eu-cad": (EU, EU_INTERNAL, "CAD"),
+}
+
+
+@pytest.fixture(scope="module")
+def household(
+    pg_admin_url: str, template_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Database, str]]:
+    name = f"dawsos_fx_{uuid.uuid4().hex[:8]}"
+    ensure_database(pg_admin_url, name, template=template_database)
+    url = with_database(pg_admin_url, name)
+    db = Database(lambda: url)
+    repo = LedgerRepo(tmp_path_factory.mktemp("household") / "ledger")
+    repo.commit({"main.beancount": LEDGER.read_text()})
+    sync_ledger(db, repo.path)
+    for pid, (accounts, internal, base) in PORTFOLIOS.items():
+        create_portfolio(
+            db,
+            PortfolioSpec(
+                id=pid,
+                owner_sub="home",
+                account_prefixes=accounts,
+                internal_prefixes=internal,
+                base_currency=base,
+            ),
+        )
+    result = backfill_packs(
+        db,
+        weekdays(START, END),
+        "ECB",
+        fx=EcbFx(),
+        today=dt.date(2025, 7, 1),
+        console=Console(file=io.StringIO()),
+    )
+    assert result.counts["error"] == 0, [f.error for f in result.failures]
+    yield db, url
+    db.close()
+    drop_database(pg_admin_url, name)
+
+
+def relative(ours: Decimal, theirs: Decimal) -> float:
+    if theirs == 0:
+        return float(abs(ours))
+    return float(abs(ours / theirs - 1))
+
+
+@pytest.mark.parametrize("portfolio_id", sorted(PORTFOLIOS))
+def test_daily_values_flows_and_twr_equal_the_reference(
+    household: tuple[Database, str], portfolio_id: str
+) -> None:
+    db, url = household
+    accounts, internal, base = PORTFOLIOS[portfolio_id]
+    expected = reference_days(LEDGER, accounts, internal, base, START, END)
+
+    window = portfolio_window(db, portfolio_id, START, END, policy="ECB")
+    answer = portfolio_performance(db, portfolio_id, START, END, policy="ECB")
+    stored = rows(
+        url,
+        "SELECT date, value_base, flow_in_base, flow_out_base FROM valuations"
+        " WHERE portfolio_id = %s ORDER BY date",
+        portfolio_id,
+    )
+
+    assert window.series.dates == [d.date for d in expected] == [r["date"] for r in stored]
+    worst = max(
+        max(
+            relative(r["value_base"], d.value),
+            relative(r["flow_in_base"], d.flow_in),
+            relative(r["flow_out_base"], d.flow_out),
+        )
+        for r, d in zip(stored, expected, strict=True)
+    )
+    assert worst < 1e-9
+    assert answer.metrics.twr == pytest.approx(reference_twr(expected), abs=1e-9)
+    assert answer.base_currency == base
+
+
+def test_one_set_of_packs_serves_every_base(household: tuple[Database, str]) -> None:
+    _, url = household
+
+    packs = rows(url, "SELECT date, count(*) AS n FROM pricing_packs GROUP BY date")
+    valued = rows(
+        url,
+        "SELECT portfolio_id, count(DISTINCT pack_id) AS n, min(base_currency) AS base"
+        " FROM valuations GROUP BY portfolio_id ORDER BY portfolio_id",
+    )
+
+    assert {p["n"] for p in packs} == {1}  # one pack a day, whatever the base
+    assert len(packs) == len(weekdays(START, END))
+    assert [(v["portfolio_id"], v["n"], v["base"]) for v in valued] == [
+        (pid, len(packs), PORTFOLIOS[pid][2]) for pid in sorted(PORTFOLIOS)
+    ]
+
+
+def test_currency_attribution_is_made_in_each_base(household: tuple[Database, str]) -> None:
+    db, _ = household
+
+    in_cad = portfolio_performance(db, "home-cad", START, END, policy="ECB").attribution
+    in_usd = portfolio_performance(db, "home-usd", START, END, policy="ECB").attribution
+
+    assert in_cad.by_holding["CAD"]["fx"] == 0.0  # the base has no FX effect in itself
+    assert in_usd.by_holding["USD"]["fx"] == 0.0
+    assert in_cad.by_holding["USD"]["fx"] != 0.0
+    assert in_usd.by_holding["CAD"]["fx"] != 0.0
+    assert in_cad.by_holding["GBP"]["local"] == 0.0  # cash: FX only
+    for a in (in_cad, in_usd):
+        assert a.local + a.fx + a.interaction == pytest.approx(a.total, abs=1e-12)
+
+
+def test_a_currency_price_in_the_ledger_is_ignored(household: tuple[Database, str]) -> None:
+    _, url = household
+
+    gbp = rows(
+        url,
+        "SELECT h.fx_rate FROM holding_valuations h JOIN valuations v"
+        " USING (portfolio_id, ledger_commit_hash, pack_id)"
+        " WHERE h.portfolio_id = 'home-cad' AND h.commodity = 'GBP' AND v.date = %s",
+        START,
+    )[0]
+
+    assert abs(gbp["fx_rate"] - Decimal("1.50")) > Decimal("0.1")  # ECB's, near 1.79

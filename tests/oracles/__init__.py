@@ -1,0 +1,1 @@
+"""Independent reference computations used to check the implementation."""
