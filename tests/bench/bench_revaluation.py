@@ -94,8 +94,8 @@ def run(console: Console) -> None:
             floor = time.perf_counter() - started
             rows = conn.execute("SELECT count(*) FROM floor_holdings").fetchone()
             (ours_rows,) = conn.execute(
-                "SELECT count(*) FROM holding_valuations WHERE portfolio_id = %s"
-                " AND ledger_commit_hash = %s",
+                "SELECT count(*) FROM holding_valuations h JOIN valuations v"
+                " ON v.id = h.valuation_id WHERE v.portfolio_id = %s AND v.ledger_commit_hash = %s",
                 (PORTFOLIO, new_commit),
             ).fetchone()  # type: ignore[misc]
     assert rows is not None

@@ -57,6 +57,8 @@ def serve(port: int, workers: int, verbose: bool, data_dir: Path) -> None:
         console.print(f"  s3         {stack.aws.endpoint_url} bucket {stack.aws.bucket}")
         console.print(f"  functions  {', '.join(stack.pools)} ({workers} workers each)")
         console.print(f"  token      dawsos token --sub USER --data-dir {data_dir}")
+        for line in _earlier_packs_notice(stack.database.url):
+            console.print(line)
         console.print("Ctrl-C stops every part.")
         # Machine-readable line for scripts and tests that start serve on port 0.
         print(f"DAWSOS_URL={stack.url}", flush=True)
@@ -65,6 +67,27 @@ def serve(port: int, workers: int, verbose: bool, data_dir: Path) -> None:
         console.print("stopping...")
         stack.stop()
         console.print("stopped")
+
+
+def _earlier_packs_notice(url: str) -> list[str]:
+    """What to do about packs of the model before packs were market data only, if any."""
+    from dawsos_core.db.connection import Database
+    from dawsos_core.db.repositories.packs import earlier_model_packs
+
+    db = Database(lambda: url)
+    try:
+        with db.session() as conn:
+            earlier, since = earlier_model_packs(conn)
+    finally:
+        db.close()
+    if not earlier:
+        return []
+    state = "" if since else "; no pack of the current model exists yet"
+    return [
+        f"  [yellow]note[/]       {earlier} packs of the earlier model (ECB_CAD and the like)"
+        f" are kept as history and no longer answer{state}:",
+        "             build the days you need with `dawsos pack backfill --from D --to D`",
+    ]
 
 
 @main.command()

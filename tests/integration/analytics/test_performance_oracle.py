@@ -128,8 +128,7 @@ def test_holding_days_are_the_stored_valuations_as_plain_rows_would_read(
     with psycopg.connect(url) as conn:
         plain = conn.execute(
             "SELECT h.commodity, v.date, h.price, h.fx_rate, h.value_base"
-            " FROM valuations v JOIN holding_valuations h"
-            " USING (portfolio_id, ledger_commit_hash, pack_id)"
+            " FROM valuations v JOIN holding_valuations h ON h.valuation_id = v.id"
             " WHERE v.portfolio_id = 'demo' ORDER BY h.commodity, v.date"
         ).fetchall()
         commit, packs = conn.execute(

@@ -81,8 +81,8 @@ def test_fresh_pack_holds_market_data_and_prewarmed_valuations(
     assert value["base_currency"] == "CAD"
     holdings = rows(
         database_url,
-        "SELECT commodity, value_local FROM holding_valuations"
-        " WHERE pack_id = %s ORDER BY commodity",
+        "SELECT commodity, value_local FROM holding_valuations h JOIN valuations v"
+        " ON v.id = h.valuation_id WHERE pack_id = %s ORDER BY commodity",
         outcome.pack_id,
     )
     assert [(h["commodity"], h["value_local"]) for h in holdings] == [
@@ -105,8 +105,9 @@ def test_holdings_carry_their_numeric_values_as_the_nearest_doubles(
 
     holdings = rows(
         database_url,
-        "SELECT price, price_f8, fx_rate, fx_rate_f8, value_base, value_base_f8"
-        " FROM holding_valuations WHERE pack_id = %s",
+        "SELECT h.price, h.price_f8, h.fx_rate, h.fx_rate_f8, h.value_base, h.value_base_f8"
+        " FROM holding_valuations h JOIN valuations v ON v.id = h.valuation_id"
+        " WHERE pack_id = %s",
         outcome.pack_id,
     )
 

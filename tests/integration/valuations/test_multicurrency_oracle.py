@@ -156,8 +156,7 @@ def test_a_currency_price_in_the_ledger_is_ignored(household: tuple[Database, st
 
     gbp = rows(
         url,
-        "SELECT h.fx_rate FROM holding_valuations h JOIN valuations v"
-        " USING (portfolio_id, ledger_commit_hash, pack_id)"
+        "SELECT h.fx_rate FROM holding_valuations h JOIN valuations v ON v.id = h.valuation_id"
         " WHERE h.portfolio_id = 'home-cad' AND h.commodity = 'GBP' AND v.date = %s",
         START,
     )[0]

@@ -90,15 +90,16 @@ def attribution_of(window: PerformanceWindow) -> tuple[Attribution, list[str]]:
     NaN where a holding has no valuation that day."""
     h, dates = window.holdings, window.series.dates
     span = max((window.end - window.start).days, int(h.day.max(initial=0)))
-    row_of = np.full(span + 1, -1, dtype=np.int64)
+    row_of = np.full(span + 1, -1, dtype=np.int32)
     for row, day in enumerate(dates):
         row_of[(day - window.start).days] = row
     rows = row_of[h.day]
-    kept = rows >= 0
-    cells = (rows[kept], h.holding[kept])
+    if (rows < 0).any():
+        raise ValueError("a holding-day falls on no day of the window's series")
+    cells = (rows, h.holding)
     shape = (len(dates), len(h.commodities))
     value, price, rate = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
-    value[cells], price[cells], rate[cells] = h.value_base[kept], h.price[kept], h.fx_rate[kept]
+    value[cells], price[cells], rate[cells] = h.value_base, h.price, h.fx_rate
     held, held_next = ~np.isnan(value[:-1]), ~np.isnan(value[1:])
     totals = np.nansum(value[:-1], axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -20,9 +20,8 @@ def value_with_packs(
 ) -> int:
     """Value the portfolio with each pack not yet valued at the commit; the number valued.
     422 naming each commodity, date and pack that lacks a price or a fixing."""
-    missing = [
-        p for p in pack_ids if p not in valued_packs(conn, portfolio.id, commit_hash, pack_ids)
-    ]
+    valued = valued_packs(conn, portfolio.id, commit_hash, pack_ids)
+    missing = [p for p in pack_ids if p not in valued]
     if not missing:
         return 0
     unvalued = insert_valuations(

@@ -212,6 +212,17 @@ def database_now(conn: Connection) -> dt.datetime:
     return now
 
 
+def earlier_model_packs(conn: Connection) -> tuple[int, int]:
+    """(packs built before the valuation model, packs built since): the first carry a ledger
+    commit in their content and are history only."""
+    row = conn.execute(
+        "SELECT count(*) FILTER (WHERE ledger_commit_hash IS NOT NULL) AS earlier,"
+        " count(*) FILTER (WHERE ledger_commit_hash IS NULL) AS since FROM pricing_packs"
+    ).fetchone()
+    assert row is not None
+    return int(row["earlier"]), int(row["since"])
+
+
 def analyze_pack_tables(conn: Connection) -> None:
     """Refresh the planner's statistics after a bulk load: without them the valuation
     windows' joins are planned blind, several times slower, until autovacuum catches up."""

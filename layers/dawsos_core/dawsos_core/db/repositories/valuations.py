@@ -96,20 +96,20 @@ missing AS (
     FROM packs k LEFT JOIN valued v USING (pack_id)
     GROUP BY k.pack_id, k.date
 ), portfolio_rows AS (
+    -- a valuation another transaction stored meanwhile is kept, and its holdings with it
     INSERT INTO valuations (portfolio_id, ledger_commit_hash, pack_id, date, base_currency,
                             value_base, flow_in_base, flow_out_base)
     SELECT %(portfolio)s, %(commit)s, pack_id, date, %(base)s, value_base, flow_in_base,
            flow_out_base
     FROM totals WHERE NOT EXISTS (SELECT 1 FROM missing)
     ON CONFLICT DO NOTHING
+    RETURNING id, pack_id
 ), holding_rows AS (
-    INSERT INTO holding_valuations (portfolio_id, ledger_commit_hash, pack_id, commodity,
-                                    units, price_currency, price, value_local, fx_rate,
-                                    value_base)
-    SELECT %(portfolio)s, %(commit)s, pack_id, commodity, units, price_currency, price,
-           units * price, rate, units * price * rate
-    FROM valued WHERE kind = 'held' AND NOT EXISTS (SELECT 1 FROM missing)
-    ON CONFLICT DO NOTHING
+    INSERT INTO holding_valuations (valuation_id, portfolio_id, commodity, units,
+                                    price_currency, price, value_local, fx_rate, value_base)
+    SELECT r.id, %(portfolio)s, v.commodity, v.units, v.price_currency, v.price,
+           v.units * v.price, v.rate, v.units * v.price * v.rate
+    FROM valued v JOIN portfolio_rows r USING (pack_id) WHERE v.kind = 'held'
 )
 SELECT pack_id, date, commodity, price_currency FROM missing ORDER BY date, commodity"""
 
@@ -160,27 +160,29 @@ def copy_valuations(
 ) -> int:
     """The valuations of ``old`` dated before ``before`` (all of them for None), stored as
     ``new``'s too: the two commits hold the same postings until then."""
-    params = {"portfolio": portfolio_id, "old": old, "new": new, "before": before}
-    copied = conn.execute(
-        "INSERT INTO valuations (portfolio_id, ledger_commit_hash, pack_id, date,"
-        " base_currency, value_base, flow_in_base, flow_out_base)"
-        " SELECT portfolio_id, %(new)s, pack_id, date, base_currency, value_base, flow_in_base,"
-        " flow_out_base FROM valuations"
-        " WHERE portfolio_id = %(portfolio)s AND ledger_commit_hash = %(old)s"
-        " AND (%(before)s::date IS NULL OR date < %(before)s) ON CONFLICT DO NOTHING",
-        params,
-    ).rowcount
-    conn.execute(
-        "INSERT INTO holding_valuations (portfolio_id, ledger_commit_hash, pack_id, commodity,"
-        " units, price_currency, price, value_local, fx_rate, value_base)"
-        " SELECT h.portfolio_id, %(new)s, h.pack_id, h.commodity, h.units, h.price_currency,"
-        " h.price, h.value_local, h.fx_rate, h.value_base FROM holding_valuations h"
-        " JOIN valuations v USING (portfolio_id, ledger_commit_hash, pack_id)"
-        " WHERE h.portfolio_id = %(portfolio)s AND h.ledger_commit_hash = %(old)s"
-        " AND (%(before)s::date IS NULL OR v.date < %(before)s) ON CONFLICT DO NOTHING",
-        params,
-    )
-    return copied
+    row = conn.execute(
+        "WITH old AS ("
+        "  SELECT * FROM valuations"
+        "  WHERE portfolio_id = %(portfolio)s AND ledger_commit_hash = %(old)s"
+        "  AND (%(before)s::date IS NULL OR date < %(before)s)),"
+        " new AS ("
+        "  INSERT INTO valuations (portfolio_id, ledger_commit_hash, pack_id, date,"
+        "   base_currency, value_base, flow_in_base, flow_out_base)"
+        "  SELECT portfolio_id, %(new)s, pack_id, date, base_currency, value_base,"
+        "   flow_in_base, flow_out_base FROM old"
+        "  ON CONFLICT DO NOTHING RETURNING id, pack_id),"
+        " holdings AS ("
+        "  INSERT INTO holding_valuations (valuation_id, portfolio_id, commodity, units,"
+        "   price_currency, price, value_local, fx_rate, value_base)"
+        "  SELECT n.id, h.portfolio_id, h.commodity, h.units, h.price_currency, h.price,"
+        "   h.value_local, h.fx_rate, h.value_base"
+        "  FROM new n JOIN old o USING (pack_id) JOIN holding_valuations h"
+        "   ON h.valuation_id = o.id)"
+        " SELECT count(*) AS copied FROM new",
+        {"portfolio": portfolio_id, "old": old, "new": new, "before": before},
+    ).fetchone()
+    assert row is not None
+    return int(row["copied"])
 
 
 def valued_packs(
@@ -221,11 +223,17 @@ def holding_units(
     conn: Connection, portfolio_id: str, commit_hash: str, pack_id: str
 ) -> dict[str, Decimal]:
     rows = conn.execute(
-        "SELECT commodity, units FROM holding_valuations"
-        " WHERE portfolio_id = %s AND ledger_commit_hash = %s AND pack_id = %s",
+        f"SELECT h.commodity, h.units {_HOLDINGS_OF_ONE}",
         (portfolio_id, commit_hash, pack_id),
     ).fetchall()
     return {r["commodity"]: r["units"] for r in rows}
+
+
+# FROM/WHERE of a valuation's holdings. Parameters: portfolio, commit, pack.
+_HOLDINGS_OF_ONE = (
+    "FROM valuations v JOIN holding_valuations h ON h.valuation_id = v.id"
+    " WHERE v.portfolio_id = %s AND v.ledger_commit_hash = %s AND v.pack_id = %s"
+)
 
 
 @dataclass(frozen=True)
@@ -235,8 +243,8 @@ class HoldingDays:
     and value in base are float64 (the conventions' arithmetic)."""
 
     commodities: list[str]
-    holding: npt.NDArray[np.int64]
-    day: npt.NDArray[np.int64]
+    holding: npt.NDArray[np.int32]
+    day: npt.NDArray[np.int32]
     price: npt.NDArray[np.float64]
     fx_rate: npt.NDArray[np.float64]
     value_base: npt.NDArray[np.float64]
@@ -249,7 +257,7 @@ def holding_days(
     rows = _packed_holding_days(conn, portfolio_id, commit_hash, pack_ids, start)
     counts = [len(packed) // _PACKED_DAY.itemsize for _, packed in rows]
     size = sum(counts)
-    day = np.empty(size, dtype=np.int64)
+    day = np.empty(size, dtype=np.int32)
     price, fx_rate, value_base = np.empty(size), np.empty(size), np.empty(size)
     at = 0
     for (_, packed), count in zip(rows, counts, strict=True):
@@ -261,7 +269,7 @@ def holding_days(
         at += count
     return HoldingDays(
         commodities=[commodity for commodity, _ in rows],
-        holding=np.repeat(np.arange(len(rows), dtype=np.int64), counts),
+        holding=np.repeat(np.arange(len(rows), dtype=np.int32), counts),
         day=day,
         price=price,
         fx_rate=fx_rate,
@@ -286,8 +294,7 @@ def _packed_holding_days(
             "SELECT h.commodity, string_agg(int4send(v.date - %s::date)"
             " || float8send(h.price_f8) || float8send(h.fx_rate_f8)"
             " || float8send(h.value_base_f8), ''::bytea)"
-            " FROM valuations v JOIN holding_valuations h"
-            " USING (portfolio_id, ledger_commit_hash, pack_id)"
+            " FROM valuations v JOIN holding_valuations h ON h.valuation_id = v.id"
             " WHERE v.portfolio_id = %s AND v.ledger_commit_hash = %s AND v.pack_id = ANY(%s)"
             " GROUP BY h.commodity ORDER BY h.commodity",
             (start, portfolio_id, commit_hash, pack_ids),
@@ -299,10 +306,8 @@ def pack_holdings(
     conn: Connection, portfolio_id: str, commit_hash: str, pack_id: str
 ) -> list[dict[str, object]]:
     rows = conn.execute(
-        "SELECT commodity, units, price_currency, price, value_local, fx_rate, value_base"
-        " FROM holding_valuations"
-        " WHERE portfolio_id = %s AND ledger_commit_hash = %s AND pack_id = %s"
-        " ORDER BY commodity",
+        "SELECT h.commodity, h.units, h.price_currency, h.price, h.value_local, h.fx_rate,"
+        f" h.value_base {_HOLDINGS_OF_ONE} ORDER BY h.commodity",
         (portfolio_id, commit_hash, pack_id),
     ).fetchall()
     return [dict(r) for r in rows]
