@@ -92,6 +92,9 @@ def revaluation_lines(revalued: list[Revaluation]) -> list[str]:
             else f"{r.valued} packs valued, {r.copied} kept from "
             f"{(r.previous_commit or '')[:12] or 'no earlier commit'}"
         )
+        if r.problem is not None:
+            lines.append(f"[red]not re-valued[/] {r.portfolio_id}: {escape(r.problem)}")
+            continue
         lines.append(f"re-valued {r.portfolio_id} {since}: {work}{change}")
     return lines
 

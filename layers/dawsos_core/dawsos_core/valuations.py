@@ -38,10 +38,11 @@ from dawsos_core.db.repositories.valuations import (
     holding_days,
     valuation_points,
 )
-from dawsos_core.errors import BadRequest, NotFound, Unprocessable
+from dawsos_core.errors import BadRequest, MissingObservations, NotFound, Unprocessable
 from dawsos_core.ledger.commits import pinned_commit
 from dawsos_core.portfolios import get_portfolio
 from dawsos_core.pricing.policies import Policy, get_policy
+from dawsos_core.pricing.reconciliation import reconcile_valuation, require_passed
 from dawsos_core.pricing.valuation import value_with_packs
 
 
@@ -186,6 +187,8 @@ class Revaluation:
     latest_date: dt.date | None
     value_before: Decimal | None
     value_after: Decimal | None
+    reconciliation_error_bps: Decimal | None = None  # the worst of the days reconciled
+    problem: str | None = None  # why it could not be valued (nothing was written for it)
 
 
 def revalue_commit(
@@ -194,7 +197,9 @@ def revalue_commit(
     """Value every portfolio of the commit's ledger at it with the live packs: the
     valuations dated before the first posting the commit changes are the previous commit's,
     copied; from that date through ``today`` they are made anew, set-based. No pack is
-    rebuilt."""
+    rebuilt. The first day made anew and the latest are reconciled against Beancount; a
+    difference refuses the whole re-valuation (ReconciliationFailed), and a portfolio the
+    packs cannot value (a new commodity: restate its packs) is reported and left out."""
     policy = get_policy(policy_name)
     done = []
     with db.transaction() as conn:
@@ -217,8 +222,20 @@ def revalue_commit(
                 )
             # what was not copied: the packs from the first change on, and any the previous
             # commit was never valued with
-            valued = value_with_packs(conn, portfolio, commit_hash, [p.id for p in packs], policy)
+            problem: str | None = None
+            try:
+                valued = value_with_packs(
+                    conn, portfolio, commit_hash, [p.id for p in packs], policy
+                )
+            except MissingObservations as exc:
+                valued = 0
+                problem = f"{exc.message}; restate those packs with `dawsos pack backfill`"
             latest = packs[-1] if packs else None
+            renewed = [p for p in packs if changed is None or p.date >= changed][:1]
+            checks = [
+                reconcile_valuation(conn, portfolio, commit, p.id, p.date, policy)
+                for p in ([] if problem else {*renewed, *([latest] if latest else [])})
+            ]
             done.append(
                 Revaluation(
                     portfolio.id,
@@ -230,6 +247,8 @@ def revalue_commit(
                     None if latest is None else latest.date,
                     _value(conn, portfolio.id, before, latest),
                     _value(conn, portfolio.id, commit, latest),
+                    require_passed(checks) if checks else None,
+                    problem,
                 )
             )
     return done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from rich.console import Console
@@ -36,3 +37,18 @@ def test_backfill_builds_each_day_and_leaves_the_pack_tables_analysed(
         PACK_TABLES,
     )
     assert [r["relname"] for r in analysed] == PACK_TABLES
+
+
+def test_a_failing_day_is_reported_and_the_backfill_goes_on(
+    setup: tuple[Database, LedgerRepo],
+) -> None:
+    db, _ = setup
+    early = THU - dt.timedelta(days=14)  # the ledger prices ACME from 2024-06-17 only
+
+    result = backfill_packs(
+        db, [early, THU, FRI], "ECB", fx=EcbFx(), today=TODAY, console=Console(file=io.StringIO())
+    )
+
+    assert result.counts == {"fresh": 2, "unchanged": 0, "error": 1}
+    assert [f.date for f in result.failures] == [early]
+    assert "no price for ACME" in (result.failures[0].error or "")
