@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from beancount import loader
 from beancount.core import data
+from beancount.core.amount import Amount
 
 from tests.oracles.valuation import (
     Day,
@@ -26,6 +27,9 @@ US = ["Assets:Broker:US"]
 US_INTERNAL = ["Income:Dividends:US", "Income:PnL:US", "Expenses:Fees:US"]
 EU = ["Assets:Broker:EU"]
 EU_INTERNAL = ["Income:Dividends:EU", "Income:PnL:EU", "Expenses:Fees:EU"]
+SLEEVE = ["Assets:Sleeve"]  # XIC only; its cash is in chequing, outside the sleeve
+SLEEVE_INTERNAL = ["Income:PnL:Sleeve"]
+XIC_BUY, XIC_SALE = dt.date(2025, 4, 24), dt.date(2025, 6, 12)  # both Thursdays
 TINY = Decimal("1e-12")
 
 
@@ -56,8 +60,8 @@ def test_ledger_loads_without_errors() -> None:
     assert errors == []
     assert options["operating_currency"] == ["CAD", "USD"]
     quoted = {e.currency for e in entries if isinstance(e, data.Price)}
-    assert quoted == {"AAPL", "VTI", "BRK.B", "VWCE", "IWDA", "GBP", "USD"}
-    assert sum(isinstance(e, data.Transaction) for e in entries) == 48
+    assert quoted == {"AAPL", "VTI", "BRK.B", "VWCE", "IWDA", "XIC", "GBP", "USD"}
+    assert sum(isinstance(e, data.Transaction) for e in entries) == 50
 
 
 def test_calendar_is_every_weekday(household_cad: dict[dt.date, Day]) -> None:
@@ -168,17 +172,65 @@ def test_internal_income_and_fees_are_no_flow() -> None:
 
 
 def test_move_between_brokerage_accounts(household_cad: dict[dt.date, Day]) -> None:
-    d = dt.date(2025, 4, 9)  # a Wednesday: USD from the US account to EUR in the EU account
+    # A Wednesday: 2000 USD from the US account become 1800.18 EUR in the EU account. Each
+    # sleeve's flow is the other leg, outside it, valued at the day's ECB rate, not the
+    # amount booked in the sleeve itself.
+    d = dt.date(2025, 4, 9)
+    cc = converter()
     assert household_cad[d].flow_in == household_cad[d].flow_out == 0
     (eu,) = reference_days(LEDGER, EU, EU_INTERNAL, "EUR", d, d)
-    assert (eu.flow_in, eu.flow_out) == (Decimal("1800.18"), 0)
+    assert eu.flow_out == 0
+    assert abs(eu.flow_in - cc.convert(Decimal("2000.00"), "USD", "EUR", date=d)) < TINY
+    assert abs(eu.flow_in - Decimal("1800.18")) > 1  # about 1810.77 EUR
     (us,) = reference_days(LEDGER, US, US_INTERNAL, "USD", d, d)
-    assert (us.flow_in, us.flow_out) == (0, Decimal("2000.00"))
+    assert us.flow_in == 0
+    assert abs(us.flow_out - cc.convert(Decimal("1800.18"), "EUR", "USD", date=d)) < TINY
+    assert abs(us.flow_out - Decimal("2000.00")) > 1  # about 1988.30 USD
+    # 2025-01-13: 5000 CAD from chequing arrive as 3441.63 USD; the US sleeve's IN is the CAD.
+    t = dt.date(2025, 1, 13)
+    (us,) = reference_days(LEDGER, US, US_INTERNAL, "USD", t, t)
+    assert us.flow_out == 0
+    assert abs(us.flow_in - cc.convert(Decimal("5000.00"), "CAD", "USD", date=t)) < TINY
+
+
+def test_sale_whose_cash_leaves_the_sleeve(household_cad: dict[dt.date, Day]) -> None:
+    # The XIC sleeve holds no cash: the buy is paid from chequing and the sale's proceeds go
+    # back to chequing, with the realised gain posted to the internal Income:PnL:Sleeve.
+    entries, _, _ = loader.load_file(str(LEDGER))
+    chequing = {
+        e.date: p.units
+        for e in entries
+        if isinstance(e, data.Transaction) and e.date in (XIC_BUY, XIC_SALE)
+        for p in e.postings
+        if p.account == "Assets:Bank:Chequing"
+    }
+    assert chequing[XIC_BUY] == Amount(Decimal("-3640.00"), "CAD")
+    assert chequing[XIC_SALE] == Amount(Decimal("2356.20"), "CAD")
+    days = by_date(reference_days(LEDGER, SLEEVE, SLEEVE_INTERNAL, "CAD", XIC_BUY, END))
+    buy, sale = days[XIC_BUY], days[XIC_SALE]
+    assert (buy.flow_in, buy.flow_out) == (Decimal("3640.00"), 0)  # the CAD paid
+    assert (sale.flow_in, sale.flow_out) == (0, Decimal("2356.20"))  # the CAD received
+    # Not the old rule's stock leg plus PnL posting: 60 x 39.27 + 172.20 = 2528.40.
+    assert sale.flow_out != Decimal("2528.40")
+    flow_days = {d for d, day in days.items() if day.flow_in or day.flow_out}
+    assert flow_days == {XIC_BUY, XIC_SALE}
+    assert buy.value == 100 * Decimal("36.40")
+    assert sale.value == 40 * Decimal("39.27")
+    assert days[END].value == 40 * Decimal("39.80")
+    # The household, outside which the sleeve lies, sees the XIC legs, valued at the day's
+    # quote: the trades were at that quote, so these are the same CAD amounts, reversed.
+    h_buy, h_sale = household_cad[XIC_BUY], household_cad[XIC_SALE]
+    assert (h_buy.flow_in, h_buy.flow_out) == (0, Decimal("3640.00"))
+    assert (h_sale.flow_in, h_sale.flow_out) == (Decimal("2356.20"), 0)
 
 
 def test_first_day_flows_are_ignored_by_the_return(household_cad: dict[dt.date, Day]) -> None:
     days = [household_cad[d] for d in sorted(household_cad)]
-    assert days[0].flow_in == days[0].value  # the opening balances
+    # The opening balances count as their Equity legs, the securities at cost, so IN is
+    # below the market value that came in.
+    equity_legs = {"CAD": "12000.00", "GBP": "2500.00", "USD": "25108.00", "EUR": "17700.00"}
+    assert abs(days[0].flow_in - hand_value(equity_legs, {}, START)) < TINY
+    assert days[0].value - days[0].flow_in > 10000
     first_two = reference_twr(days[:2])
     assert first_two == pytest.approx(
         (float(days[1].value) + float(days[1].flow_out))

@@ -19,11 +19,17 @@ Written independently of ``dawsos_core``: it uses only the standard library, Bea
   (the last one in file order when a day has several), at most 7 days old, in its quote
   currency Q; value = ``units * price * rate(Q -> base)``.
 * External flows: a transaction touching both the portfolio side (``account_prefixes`` or
-  ``internal_prefixes``) and some other account. Its flow is, per commodity, the sum of the
-  units of its portfolio-side postings (positive into the portfolio); a zero sum is no flow.
-  A flow dated on a weekday counts on that day, one dated on a weekend on the next Monday.
-  Each (transaction, commodity) flow is valued with the prices and rates of the day it counts
-  on; IN is the sum of the positive values, OUT the sum of the absolute negative ones.
+  ``internal_prefixes``) and some account outside it. Its flow is measured on its legs
+  outside the portfolio: per commodity, minus the sum of the units (number and currency,
+  whatever the cost or price annotations) of its postings to accounts outside the side, so
+  that a flow into the portfolio is positive; a zero sum is no flow. A sale whose cash goes
+  to an outside account is thus an outflow equal to that cash, whatever the realised gain
+  posted to an internal account; an opening balance booked at cost against Equity counts
+  as the Equity leg (the cost). Postings to internal accounts are never a flow by
+  themselves. A flow dated on a weekday counts on that day, one dated on a weekend on the
+  next Monday. Each (transaction, commodity) flow is valued like a holding, with the prices
+  and rates of the day it counts on; IN is the sum of the positive values, OUT the sum of
+  the absolute negative ones.
 * Return: r_t = (V_t + OUT_t) / (V_{t-1} + IN_t) - 1 (0 when the denominator is 0) for each
   day after the first; TWR = prod(1 + r_t) - 1, in float.
 """
@@ -220,13 +226,14 @@ def reference_days(
     # Flows per counting day: a list of (commodity, units), one per (transaction, commodity).
     flows: dict[dt.date, list[tuple[str, Decimal]]] = defaultdict(list)
     for txn in txns:
-        inside = [p for p in txn.postings if _under(p.account, side)]
-        if not inside or len(inside) == len(txn.postings):
+        outside = [p for p in txn.postings if not _under(p.account, side)]
+        if not outside or len(outside) == len(txn.postings):
             continue
+        # Measured on the legs outside the portfolio side, negated: positive into the side.
         per_commodity: dict[str, Decimal] = {}
-        for p in inside:
+        for p in outside:
             c = p.units.currency
-            per_commodity[c] = per_commodity.get(c, ZERO) + p.units.number
+            per_commodity[c] = per_commodity.get(c, ZERO) - p.units.number
         day = _counting_day(txn.date)
         for c, n in per_commodity.items():
             if n != 0:

@@ -40,9 +40,10 @@ def performance_table(answer: Performance) -> Table:
         title=f"{answer.portfolio_id} {answer.start} to {answer.end} "
         f"({answer.base_currency}, {answer.policy}, {answer.returns} returns)",
     )
-    table.add_row("TWR", pct(m.twr))
+    table.add_row("TWR (over the window)", pct(m.twr))
     table.add_row("TWR annualised", pct(m.twr_annualized))
-    table.add_row("MWR (XIRR)", pct(m.mwr))
+    table.add_row("MWR (XIRR, over the window)", m.mwr_reason or pct(m.mwr))
+    table.add_row("MWR annualised", pct(m.mwr_annualized))
     table.add_row("volatility", pct(m.volatility))
     table.add_row("Sharpe", "n/a" if m.sharpe is None else f"{m.sharpe:.3f}")
     table.add_row("Sortino", "n/a" if m.sortino is None else f"{m.sortino:.3f}")
@@ -52,6 +53,8 @@ def performance_table(answer: Performance) -> Table:
         f"{pct(a.local)} / {pct(a.fx)} / {pct(a.interaction)} = {pct(a.total)}",
     )
     table.add_row("not attributed (income, fees, trading)", pct(answer.attribution_residual))
+    if answer.window_note:
+        table.add_row("window", answer.window_note)
     return table
 
 

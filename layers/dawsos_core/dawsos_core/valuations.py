@@ -23,6 +23,7 @@ from dawsos_core.db.repositories.ledger import (
     CommitRecord,
     commit_by_hash,
     first_difference,
+    first_holding_date,
     latest_commit,
     previous_commit,
 )
@@ -90,10 +91,19 @@ def performance_window(
     as_of_pack: PackDay | None = None,
 ) -> PerformanceWindow:
     """The window from the valuation at the end of ``start`` (rolled back to a weekday)
-    through ``end``, every day valued at the commit with its live pack."""
+    through ``end``, every day valued at the commit with its live pack. A window that
+    opens before the portfolio first holds anything opens on that day instead (and says
+    so); a day without a live pack after it is a 422."""
     if start >= end:
         raise BadRequest(f"the window must end after it starts ({start} to {end})")
-    first = window_start(start)
+    inception = first_holding_date(conn, commit_hash, portfolio.account_prefixes)
+    if inception is None or inception >= end:
+        held = "nothing" if inception is None else f"nothing before {inception}"
+        raise Unprocessable(
+            f"portfolio {portfolio.id} holds {held} at commit {commit_hash[:12]}: a window "
+            f"ending {end} has no history to measure"
+        )
+    first = window_start(max(start, inception))
     packs = window_packs(conn, policy, first, end, at=packs_as_of, as_of_pack=as_of_pack)
     ids = [p.id for p in packs]
     value_with_packs(conn, portfolio, commit_hash, ids, policy)
@@ -112,6 +122,8 @@ def performance_window(
         end=end,
         series=series,
         holdings=holding_days(conn, portfolio.id, commit_hash, ids, first),
+        requested_start=window_start(start),
+        inception=inception,
         provenance={
             "pricing_policy": policy.name,
             "ledger_commit_hash": commit_hash,

@@ -54,6 +54,7 @@ def test_portfolio_overview_answers_with_provenance_and_attributions(
         "twr",
         "twr_annualized",
         "mwr",
+        "mwr_annualized",
         "volatility",
         "sharpe",
         "sortino",

@@ -1,5 +1,6 @@
 """External flows follow DESIGN section 6: internal Income/Expenses postings are return;
-value crossing between the portfolio and any other account is a flow."""
+value crossing between the portfolio and any other account is a flow, measured on the
+transaction's legs outside the portfolio."""
 
 from __future__ import annotations
 
@@ -128,8 +129,8 @@ def test_commodity_received_without_cash_is_a_flow_in_units(flows: dict) -> None
     assert flows["Gold received without cash"] == [("GLD", Decimal(3), "in")]
 
 
-def test_multi_currency_cash_flows_keep_their_currency(flows: dict) -> None:  # type: ignore[type-arg]
-    assert flows["CAD converted into USD cash"] == [("USD", Decimal(750), "in")]
+def test_a_flow_is_measured_in_what_crossed_outside(flows: dict) -> None:  # type: ignore[type-arg]
+    assert flows["CAD converted into USD cash"] == [("CAD", Decimal("999.975"), "in")]
     assert flows["CAD deposited into CAD cash"] == [("CAD", Decimal(1000), "in")]
 
 
@@ -142,3 +143,48 @@ def test_income_paid_outside_is_an_outflow(flows: dict) -> None:  # type: ignore
 def test_reversed_window_is_refused(db: Database, ledger_repo: LedgerRepo) -> None:
     with pytest.raises(BadRequest, match="starts"):
         portfolio_flows(db, "any", dt.date(2024, 2, 1), dt.date(2024, 1, 1))
+
+
+SLEEVE = textwrap.dedent("""\
+    option "operating_currency" "CAD"
+    2024-01-01 open Assets:Sleeve:GLD GLD
+    2024-01-01 open Assets:Bank:Chequing CAD
+    2024-01-01 open Income:PnL:Sleeve CAD
+    2024-01-01 open Equity:Opening CAD
+
+    2024-01-02 * "Opening"
+      Assets:Bank:Chequing      20000 CAD
+      Equity:Opening
+
+    2024-01-03 * "GLD bought with chequing's cash"
+      Assets:Sleeve:GLD            10 GLD {158.55 CAD}
+      Assets:Bank:Chequing   -1585.50 CAD
+
+    2024-01-10 * "GLD sold, the cash to chequing, the gain internal"
+      Assets:Sleeve:GLD           -10 GLD {158.55 CAD} @ 175.925 CAD
+      Assets:Bank:Chequing    1759.25 CAD
+      Income:PnL:Sleeve      -173.75 CAD
+""")
+
+
+def test_a_stock_only_sleeve_flows_the_cash_that_crossed(
+    db: Database, ledger_repo: LedgerRepo
+) -> None:
+    ledger_repo.commit({"main.beancount": SLEEVE})
+    sync_ledger(db, ledger_repo.path)
+    create_portfolio(
+        db,
+        PortfolioSpec(
+            id="gold",
+            owner_sub="alice",
+            account_prefixes=["Assets:Sleeve"],
+            internal_prefixes=["Income:PnL:Sleeve"],
+        ),
+    )
+
+    answer = portfolio_flows(db, "gold", dt.date(2024, 1, 2), dt.date(2024, 1, 12))
+
+    assert [(f.date, f.commodity, f.units) for f in answer.flows] == [
+        (dt.date(2024, 1, 3), "CAD", Decimal("1585.50")),  # the cash paid in
+        (dt.date(2024, 1, 10), "CAD", Decimal("-1759.25")),  # the cash received, not 1585.50
+    ]

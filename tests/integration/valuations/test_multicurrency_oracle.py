@@ -1,9 +1,10 @@
-"""One set of ECB packs values a household's books in CAD, USD and EUR side by side: every
-day's value and flows and the TWR equal an independent computation from Beancount and the
-ECB history (tests/oracles, which imports nothing from dawsos_core), within 1e-9.
+"""One set of ECB packs values a household's books in CAD, USD, EUR and GBP side by side:
+every day's value and flows and the TWR equal an independent computation from Beancount and
+the ECB history (tests/oracles, which imports nothing from dawsos_core), within 1e-9.
 
 The ledger holds a USD brokerage, EUR ETFs, CAD chequing and GBP cash, ledger prices between
-currencies that must be ignored, weekend flows, a long commodity code (BRK.B) and a sleeve.
+currencies that must be ignored, weekend flows, a long commodity code (BRK.B), a broker
+sleeve, and a stock-only sleeve whose cash lives outside it.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ PORTFOLIOS = {
     "home-eur": (HOUSEHOLD, HOUSEHOLD_INTERNAL, "EUR"),
     "home-gbp": (HOUSEHOLD, HOUSEHOLD_INTERNAL, "GBP"),
     "eu-cad": (EU, EU_INTERNAL, "CAD"),
+    "sleeve-cad": (["Assets:Sleeve"], ["Income:PnL:Sleeve"], "CAD"),
 }
 
 
@@ -94,15 +96,17 @@ def test_daily_values_flows_and_twr_equal_the_reference(
 ) -> None:
     db, url = household
     accounts, internal, base = PORTFOLIOS[portfolio_id]
-    expected = reference_days(LEDGER, accounts, internal, base, START, END)
 
     window = portfolio_window(db, portfolio_id, START, END, policy="ECB")
+    # the window opens where the portfolio's history begins (the stock-only sleeve's later)
+    expected = reference_days(LEDGER, accounts, internal, base, window.start, END)
     answer = portfolio_performance(db, portfolio_id, START, END, policy="ECB")
     stored = rows(
         url,
         "SELECT date, value_base, flow_in_base, flow_out_base FROM valuations"
-        " WHERE portfolio_id = %s ORDER BY date",
+        " WHERE portfolio_id = %s AND date >= %s ORDER BY date",
         portfolio_id,
+        window.start,
     )
 
     assert window.series.dates == [d.date for d in expected] == [r["date"] for r in stored]
@@ -162,3 +166,36 @@ def test_a_currency_price_in_the_ledger_is_ignored(household: tuple[Database, st
     )[0]
 
     assert abs(gbp["fx_rate"] - Decimal("1.50")) > Decimal("0.1")  # ECB's, near 1.79
+
+
+def test_a_window_opening_before_the_history_opens_where_it_begins(
+    household: tuple[Database, str],
+) -> None:
+    db, _ = household
+
+    answer = portfolio_performance(db, "home-cad", dt.date(2024, 1, 1), END, policy="ECB")
+    exact = portfolio_performance(db, "home-cad", START, END, policy="ECB")
+
+    assert answer.start == START
+    assert answer.window_note is not None
+    assert "asked to open on 2024-01-01" in answer.window_note
+    assert answer.metrics == exact.metrics
+    assert exact.window_note is None
+
+
+def test_a_stock_only_sleeve_flows_the_cash_that_crossed_its_boundary(
+    household: tuple[Database, str],
+) -> None:
+    _, url = household
+
+    flows = rows(
+        url,
+        "SELECT date, flow_in_base, flow_out_base FROM valuations"
+        " WHERE portfolio_id = 'sleeve-cad' AND (flow_in_base <> 0 OR flow_out_base <> 0)"
+        " ORDER BY date",
+    )
+
+    assert flows == [
+        {"date": dt.date(2025, 4, 24), "flow_in_base": Decimal("3640.00"), "flow_out_base": 0},
+        {"date": dt.date(2025, 6, 12), "flow_in_base": 0, "flow_out_base": Decimal("2356.20")},
+    ]  # the cash paid and received, not the stock leg plus the internal gain

@@ -15,8 +15,10 @@ from dawsos_core.analytics.returns import (
     ValuationSeries,
     annualised_twr,
     daily_returns,
+    money_weighted,
     mwr,
     twr,
+    xirr_rates,
 )
 from dawsos_core.errors import Unprocessable
 
@@ -120,3 +122,47 @@ def test_xirr_matches_numpy_financial_on_yearly_flows() -> None:
     )
 
     assert mwr(s) == pytest.approx(npf.irr([-1000.0, -100.0, 1500.0]), abs=1e-10)
+
+
+def yearly(values: list[float], flow_in: list[float], flow_out: list[float]) -> ValuationSeries:
+    dates = [dt.date(2021, 1, 1), dt.date(2022, 1, 1), dt.date(2023, 1, 1)]
+    return ValuationSeries(dates, np.array(values), np.array(flow_in), np.array(flow_out))
+
+
+def test_cash_flows_with_two_rates_have_no_mwr_and_say_why() -> None:
+    # -100 then +230 then -132: both 10% and 20% a year zero the NPV.
+    s = yearly([100.0, 0.0, -132.0], [0, 0, 0], [0, 230.0, 0])
+
+    money = money_weighted(s)
+
+    assert xirr_rates(list(s.dates), [-100.0, 230.0, -132.0]) == pytest.approx([0.1, 0.2], abs=1e-9)
+    assert (money.cumulative, money.annualized, mwr(s)) == (None, None, None)
+    assert money.reason is not None
+    assert money.reason.startswith("several rates solve the cash flows: 0.1, 0.2")
+
+
+def test_cash_flows_no_rate_can_solve_have_no_mwr_and_say_why() -> None:
+    s = yearly([100.0, 0.0, 0.0], [0, 50.0, 0], [0, 0, 0])  # money only ever goes in
+
+    money = money_weighted(s)
+
+    assert (money.cumulative, money.annualized) == (None, None)
+    assert money.reason == "no rate solves the cash flows"
+
+
+def test_mwr_is_annualised_only_over_a_year_and_cumulative_always() -> None:
+    long = yearly([1000.0, 1200.0, 1500.0], [0, 100.0, 0], [0, 0, 0])
+    short = ValuationSeries(
+        [dt.date(2024, 1, 1), dt.date(2024, 1, 2)],
+        np.array([100.0, 99.45]),
+        np.zeros(2),
+        np.zeros(2),
+    )
+
+    yearly_rate = npf.irr([-1000.0, -100.0, 1500.0])
+    one_day = money_weighted(short)
+
+    assert money_weighted(long).annualized == pytest.approx(yearly_rate, abs=1e-10)
+    assert money_weighted(long).cumulative == pytest.approx((1 + yearly_rate) ** 2 - 1, abs=1e-9)
+    assert one_day.annualized is None  # a one-day -0.55% is not a -86% year
+    assert one_day.cumulative == pytest.approx(-0.0055, abs=1e-12)

@@ -79,3 +79,13 @@ def test_annualised_twr_against_quantstats_cagr(seed: int) -> None:
     ours = annualised_twr(r, index[0].date(), index[-1].date())
 
     assert ours == pytest.approx(qs.stats.cagr(pd.Series(r, index=index)), abs=1e-9)
+
+
+def test_below_two_returns_risk_is_null_where_empyrical_gives_nan() -> None:
+    one = np.array([-0.0055])
+
+    ours = (volatility(one), sharpe(one), sortino(one))
+
+    assert ours == (None, None, None)
+    assert np.isnan(empyrical.annual_volatility(one))
+    assert np.isnan(empyrical.sharpe_ratio(one))

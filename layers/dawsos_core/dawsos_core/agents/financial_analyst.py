@@ -144,6 +144,8 @@ def metrics(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capabil
     data = {
         "start": w.start.isoformat(),
         "end": w.end.isoformat(),
+        "requested_start": None if w.requested_start is None else w.requested_start.isoformat(),
+        "window_note": w.window_note(),
         "returns": len(w.series.dates) - 1,
         **answer.model_dump(mode="json"),
         "zero_denominator_dates": [d.isoformat() for d in zero_days],

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from dawsos_core.calendar import weekdays_back
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.macro_news import observations
@@ -23,8 +23,7 @@ class MacroHound:
         ids = [s.strip().upper() for s in str(args.get("series") or "").split(",") if s.strip()]
         if not ids:
             raise BadRequest("series: name at least one series, comma-separated")
-        days = int(args.get("lookback_days") or 90)
-        start = ctx.as_of - dt.timedelta(days=days)
+        start = weekdays_back(ctx.as_of, int(args.get("lookback_days") or 65))
         rows = observations(tx, ids, start, ctx.as_of)
         by_series: dict[str, dict[str, Any]] = {}
         for row in rows:

@@ -10,6 +10,11 @@ CONVENTIONS: dict[str, object] = {
     "calendar": "one valuation per weekday (Mon-Fri); a weekend flow counts on the next weekday",
     "window": "opens with the valuation at the end of the start date (rolled back to a "
     "weekday) and holds one return per later weekday through the end date",
+    "external_flows": "a transaction that touches both the portfolio side (its accounts and "
+    "its internal Income and Expenses accounts) and another account; measured on its legs "
+    "outside the portfolio (minus their units per commodity: the cash received or paid, the "
+    "securities moved), valued like holdings on the weekday it counts on; a posting to an "
+    "internal Income or Expenses account is never a flow",
     "flow_timing": "inflows at the start of the day, outflows at its end: "
     "r_t = (V_t + OUT_t) / (V_{t-1} + IN_t) - 1",
     "zero_denominator": "a day whose start value plus inflows is zero has return 0 and is "
@@ -18,7 +23,10 @@ CONVENTIONS: dict[str, object] = {
     "annualisation": f"(1 + TWR)^({PERIODS_PER_YEAR} / n) - 1 over n daily returns, only for "
     f"windows of {ANNUALISE_FROM_DAYS} calendar days or more",
     "mwr": "XIRR, actual/365: -V_start at the start, -IN and +OUT on their dates, +V_end at "
-    "the end",
+    "the end; mwr is the cumulative return over the window, (1 + XIRR)^(days / 365) - 1, and "
+    f"mwr_annualized the XIRR itself, only for windows of {ANNUALISE_FROM_DAYS} calendar days "
+    "or more; both null, with mwr_reason, when no rate or several rates solve the cash flows",
+    "risk_minimum": "volatility, Sharpe and Sortino are null below two daily returns",
     "periods_per_year": PERIODS_PER_YEAR,
     "ddof": DDOF,
     "risk_free": "annual rate, daily as (1 + rf)^(1/252) - 1; default 0",

@@ -17,7 +17,7 @@ from dawsos_core.analytics.returns import (
     ValuationSeries,
     annualised_twr,
     daily_returns,
-    mwr,
+    money_weighted,
     twr,
 )
 from dawsos_core.analytics.risk import max_drawdown, sharpe, sortino, volatility
@@ -41,14 +41,33 @@ class PerformanceWindow:
     holdings: HoldingDays
     provenance: dict[str, object]
     pack_ids: tuple[str, ...] = ()  # the pack of each day, in date order
+    requested_start: dt.date | None = None  # the start asked for, rolled back to a weekday
+    inception: dt.date | None = None  # the portfolio's first posting at the commit
+
+    def window_note(self) -> str | None:
+        """Why the window opens later than asked, if it does."""
+        if self.requested_start is None or self.requested_start >= self.start:
+            return None
+        return (
+            f"the window asked to open on {self.requested_start}; it opens on {self.start}, "
+            f"where the portfolio's history begins ({self.inception})"
+        )
 
 
 class Metrics(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    twr: float
+    twr: float = Field(description="time-weighted return over the window")
     twr_annualized: float | None = Field(description="null for windows under a year")
-    mwr: float | None
+    mwr: float | None = Field(
+        description="money-weighted return over the window (cumulative, from XIRR)"
+    )
+    mwr_annualized: float | None = Field(
+        description="the XIRR, annual; null for windows under a year"
+    )
+    mwr_reason: str | None = Field(
+        default=None, description="why mwr is null: no rate, or several, solve the cash flows"
+    )
     volatility: float | None
     sharpe: float | None
     sortino: float | None
@@ -75,6 +94,9 @@ class Performance(BaseModel):
         "of held positions (income such as dividends and interest, fees, intraday trades)"
     )
     zero_denominator_dates: list[dt.date]
+    window_note: str | None = Field(
+        default=None, description="why the window opens later than asked, when it does"
+    )
     unpriced_exit_days: list[str] = Field(
         description="holding-days that earned no attributed return: sold during the day"
     )
@@ -120,10 +142,13 @@ def metrics_of(
     daily = daily_returns(series)
     r = daily.returns
     dd = max_drawdown(series.dates[0], daily.dates, r)
+    money = money_weighted(series)
     metrics = Metrics(
         twr=twr(r),
         twr_annualized=annualised_twr(r, start, end),
-        mwr=mwr(series),
+        mwr=money.cumulative,
+        mwr_annualized=money.annualized,
+        mwr_reason=money.reason,
         volatility=volatility(r),
         sharpe=sharpe(r, annual_risk_free),
         sortino=sortino(r, annual_risk_free),
@@ -150,6 +175,7 @@ def performance(window: PerformanceWindow, annual_risk_free: float = 0.0) -> Per
         contribution={c: e["total"] for c, e in attribution.by_holding.items()},
         attribution_residual=metrics.twr - attribution.total,
         zero_denominator_dates=zero_days,
+        window_note=window.window_note(),
         unpriced_exit_days=exits,
         conventions=conventions(annual_risk_free),
         provenance=window.provenance,

@@ -12,6 +12,7 @@ from dawsos_core.analytics.conventions import ANNUALISE_FROM_DAYS, PERIODS_PER_Y
 from dawsos_core.errors import Unprocessable
 
 Floats = npt.NDArray[np.float64]
+DAYS_PER_YEAR = 365  # XIRR's day count: actual/365
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,8 @@ def annualised_twr(returns: Floats, start: dt.date, end: dt.date) -> float | Non
     return float(growth ** (PERIODS_PER_YEAR / len(returns)) - 1.0)
 
 
-def mwr(series: ValuationSeries) -> float | None:
-    """XIRR (actual/365) of the investor's cash flows; None when it has no solution."""
-    from pyxirr import InvalidPaymentsError, xirr
-
+def _cash_flows(series: ValuationSeries) -> tuple[list[dt.date], list[float]]:
+    """The investor's cash flows: -V_start, -IN and +OUT on their days, +V_end."""
     dates = [series.dates[0]]
     amounts = [-float(series.values[0])]
     for day, inflow, outflow in zip(
@@ -77,8 +76,79 @@ def mwr(series: ValuationSeries) -> float | None:
             amounts.append(float(outflow) - float(inflow))
     dates.append(series.dates[-1])
     amounts.append(float(series.values[-1]))
+    return dates, amounts
+
+
+# Growth factors (1 + rate) searched for the rates that zero the cash flows' NPV: from a
+# loss of 99.99% to a gain of a million percent a year.
+_GROWTH_GRID = np.geomspace(1e-4, 1e4, 4001)
+
+
+def xirr_rates(dates: list[dt.date], amounts: list[float]) -> list[float]:
+    """Every annual rate (actual/365) at which the cash flows' NPV is zero, ascending:
+    each sign change of the NPV over the growth grid, refined by bisection."""
+    years = np.array([(d - dates[0]).days / DAYS_PER_YEAR for d in dates])
+    cash = np.array(amounts)
+
+    def npv(growth: Floats) -> Floats:
+        return (cash[None, :] * growth[:, None] ** -years[None, :]).sum(axis=1)  # type: ignore[no-any-return]
+
+    values = npv(_GROWTH_GRID)
+    signs = np.sign(values)
+    rates = [float(g - 1.0) for g in _GROWTH_GRID[signs == 0]]  # a root on the grid itself
+    for i in np.nonzero(signs[:-1] * signs[1:] < 0)[0]:
+        low, high = _GROWTH_GRID[i], _GROWTH_GRID[i + 1]
+        low_sign = np.sign(values[i])
+        for _ in range(200):
+            middle = (low + high) / 2
+            if np.sign(npv(np.array([middle]))[0]) == low_sign:
+                low = middle
+            else:
+                high = middle
+        rates.append(float((low + high) / 2 - 1.0))
+    return sorted(rates)
+
+
+@dataclass(frozen=True)
+class MoneyWeighted:
+    """The money-weighted return of a window (XIRR, actual/365): cumulative over the
+    window, and annualised only for windows of 365 days or more, as TWR. Null with the
+    reason when no rate, or more than one, solves the cash flows."""
+
+    cumulative: float | None
+    annualized: float | None
+    reason: str | None
+
+
+def money_weighted(series: ValuationSeries) -> MoneyWeighted:
+    days = (series.dates[-1] - series.dates[0]).days
+    rate = mwr(series)
+    if rate is None:
+        rates = xirr_rates(*_cash_flows(series))
+        reason = (
+            "no rate solves the cash flows"
+            if not rates
+            else "several rates solve the cash flows: " + ", ".join(f"{r:.6g}" for r in rates)
+        )
+        return MoneyWeighted(None, None, reason)
+    cumulative = float((1.0 + rate) ** (days / DAYS_PER_YEAR) - 1.0)
+    return MoneyWeighted(cumulative, rate if days >= ANNUALISE_FROM_DAYS else None, None)
+
+
+def mwr(series: ValuationSeries) -> float | None:
+    """The annual XIRR (actual/365) of the investor's cash flows: None unless exactly one
+    rate solves them."""
+    from pyxirr import InvalidPaymentsError, xirr
+
+    dates, amounts = _cash_flows(series)
+    rates = xirr_rates(dates, amounts)
+    if len(rates) != 1:
+        return None
     try:
         rate = xirr(dates, amounts)
     except InvalidPaymentsError:
-        return None
-    return None if rate is None else float(rate)
+        rate = None
+    # pyxirr's Newton steps land on the one root, more precisely than the bisection
+    if rate is None or abs(rate - rates[0]) > 1e-6 * max(1.0, abs(rates[0])):
+        return rates[0]
+    return float(rate)

@@ -33,7 +33,8 @@ def sharpe(returns: Floats, annual_risk_free: float = 0.0) -> float | None:
 
 
 def sortino(returns: Floats, annual_risk_free: float = 0.0) -> float | None:
-    if len(returns) == 0:
+    """Null below two returns, as volatility and Sharpe (where empyrical gives NaN)."""
+    if len(returns) <= DDOF:
         return None
     excess = returns - daily_risk_free(annual_risk_free)
     downside = math.sqrt(float(np.mean(np.square(np.minimum(excess, 0.0))))) * SQRT_PERIODS

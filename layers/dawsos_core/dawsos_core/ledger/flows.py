@@ -1,9 +1,10 @@
 """External flows of a portfolio (../shared/DESIGN.md section 6).
 
 Postings against the portfolio's internal Income and Expenses accounts (dividends, interest,
-realised P&L, fees) are return. Value moving between the portfolio and any other account
-(a transfer, a salary-funded contribution, a withdrawal, a security received) is an
-external flow, in units of the commodity that moved: positive into the portfolio, negative
+realised P&L, fees) are return, never a flow. Value moving between the portfolio and any
+other account (a transfer, a salary-funded contribution, a withdrawal, a sale whose cash
+leaves a sleeve, a security received) is an external flow, measured on the transaction's
+legs outside the portfolio, in units of what crossed: positive into the portfolio, negative
 out of it. Flows are listed on their ledger date; the analytics calendar moves weekend
 flows to the next weekday.
 """

@@ -110,8 +110,9 @@ def _collect(
     conn: Connection, on: dt.date, policy: Policy, fx: FxProvider, prices_from: PriceSource
 ) -> _Content:
     portfolios = list_portfolios(conn, None)
-    prefixes = sorted({p for pf in portfolios for p in pf.account_prefixes})
-    held = commodities_near(conn, on, previous_weekday(on), prefixes) if prefixes else set()
+    holdings = sorted({p for pf in portfolios for p in pf.account_prefixes})
+    sides = sorted({p for pf in portfolios for p in (*pf.account_prefixes, *pf.internal_prefixes)})
+    held = commodities_near(conn, on, previous_weekday(on), holdings, sides) if holdings else set()
     published = fx.publishes()
     currencies = published | declared_currencies(conn)
     instruments = sorted(held - currencies)

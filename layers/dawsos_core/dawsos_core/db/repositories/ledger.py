@@ -39,12 +39,12 @@ class LedgerRows:
     prices: list[PriceRow] = field(default_factory=list)
 
 
-def under_prefixes(prefixes: str) -> str:
-    """SQL: the row's ``account`` is one of the prefixes (a text[] expression) or lies below
-    one."""
+def under_prefixes(prefixes: str, account: str = "account") -> str:
+    """SQL: the row's ``account`` column is one of the prefixes (a text[] expression) or
+    lies below one."""
     return (
-        f"EXISTS (SELECT 1 FROM unnest({prefixes}::text[]) AS p(prefix) "
-        "WHERE account = p.prefix OR starts_with(account, p.prefix || ':'))"
+        f"EXISTS (SELECT 1 FROM unnest({prefixes}::text[]) AS under(prefix) "
+        f"WHERE {account} = under.prefix OR starts_with({account}, under.prefix || ':'))"
     )
 
 
@@ -271,7 +271,8 @@ def external_flows(
 
     The portfolio side is its holdings and its internal Income/Expenses accounts; a
     transaction that touches both that side and any other account moves value across the
-    boundary, and the flow is the sum of the portfolio side's postings."""
+    boundary, and the flow is measured on its legs outside the portfolio: minus the sum of
+    their units (the cash paid in or received, the securities moved in or out)."""
     rows = conn.execute(
         "WITH sided AS ("
         "  SELECT txn_id, date, account, currency, units,"
@@ -283,11 +284,11 @@ def external_flows(
         "  SELECT txn_id, array_agg(DISTINCT account ORDER BY account)"
         "   FILTER (WHERE NOT inside) AS counter_accounts"
         "  FROM sided GROUP BY txn_id HAVING bool_or(inside) AND bool_or(NOT inside))"
-        " SELECT s.txn_id, s.date, s.currency AS commodity, sum(s.units) AS units,"
+        " SELECT s.txn_id, s.date, s.currency AS commodity, -sum(s.units) AS units,"
         "  t.narration, c.counter_accounts"
         " FROM sided s JOIN crossing c USING (txn_id)"
         " JOIN ledger_transactions t ON t.commit_hash = %(commit)s AND t.txn_id = s.txn_id"
-        " WHERE s.inside"
+        " WHERE NOT s.inside"
         " GROUP BY s.txn_id, s.date, s.currency, t.narration, c.counter_accounts"
         " HAVING sum(s.units) <> 0"
         " ORDER BY s.date, s.txn_id, s.currency",
@@ -325,17 +326,21 @@ def latest_ledger_prices(
 
 
 def commodities_near(
-    conn: Connection, on: dt.date, since: dt.date, prefixes: list[str]
+    conn: Connection, on: dt.date, since: dt.date, holdings: list[str], sides: list[str]
 ) -> set[str]:
-    """Every commodity that a synced commit holds at the end of ``on``, or moves after
-    ``since`` through ``on``, in an account under ``prefixes``."""
+    """Every commodity that a synced commit holds at the end of ``on`` in an account under
+    ``holdings``, or that a transaction dated after ``since`` through ``on`` and touching
+    an account under ``sides`` moves on any of its legs (a flow is valued on them)."""
     rows = conn.execute(
         "SELECT currency FROM ledger_postings"
-        f" WHERE date <= %(on)s AND {under_prefixes('%(prefixes)s')}"
+        f" WHERE date <= %(on)s AND {under_prefixes('%(holdings)s')}"
         " GROUP BY commit_hash, account, currency HAVING sum(units) <> 0"
-        " UNION SELECT currency FROM ledger_postings"
-        f" WHERE date > %(since)s AND date <= %(on)s AND {under_prefixes('%(prefixes)s')}",
-        {"on": on, "since": since, "prefixes": prefixes},
+        " UNION SELECT p.currency FROM ledger_postings p"
+        " WHERE p.date > %(since)s AND p.date <= %(on)s AND EXISTS ("
+        "  SELECT 1 FROM ledger_postings q WHERE q.commit_hash = p.commit_hash"
+        "  AND q.txn_id = p.txn_id AND q.date = p.date"
+        f"  AND {under_prefixes('%(sides)s', 'q.account')})",
+        {"on": on, "since": since, "holdings": holdings, "sides": sides},
     ).fetchall()
     return {r["currency"] for r in rows}
 
@@ -382,3 +387,14 @@ def commit_files(conn: Connection, commit_hash: str) -> dict[str, bytes]:
         (commit_hash,),
     ).fetchall()
     return {r["path"]: bytes(r["content"]) for r in rows}
+
+
+def first_holding_date(conn: Connection, commit_hash: str, prefixes: list[str]) -> dt.date | None:
+    """The date of the commit's first posting to an account under ``prefixes``."""
+    row = conn.execute(
+        "SELECT min(date) AS first FROM ledger_postings WHERE commit_hash = %(commit)s"
+        " AND account IN (SELECT account FROM ledger_accounts"
+        f"  WHERE commit_hash = %(commit)s AND {under_prefixes('%(prefixes)s')})",
+        {"commit": commit_hash, "prefixes": prefixes},
+    ).fetchone()
+    return None if row is None else row["first"]

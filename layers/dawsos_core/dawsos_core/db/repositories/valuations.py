@@ -5,9 +5,9 @@ A valuation (DESIGN section 6): the units of each commodity held under the portf
 account prefixes at the end of the pack's date, at the commit, times the pack's price in
 its quote currency (a currency is its own quote at 1), times the rate of that quote in the
 portfolio's base, crossed from the pack's fixings; the external flows counted on the date
-(the portfolio side of each transaction that crosses its boundary, dated after the
-previous weekday and on or before the date) valued the same way, inflows and outflows
-apart. Numeric arithmetic throughout; the float64 copies are for the analytics.
+(each transaction that crosses the portfolio's boundary, dated after the previous weekday
+and on or before the date, measured on its legs outside the portfolio) valued the same
+way, inflows and outflows apart. Numeric arithmetic throughout; the float64 copies are for the analytics.
 """
 
 from __future__ import annotations
@@ -61,12 +61,13 @@ packs AS (
 ), crossing AS (
     SELECT txn_id FROM sided GROUP BY txn_id HAVING bool_or(inside) AND bool_or(NOT inside)
 ), flows AS (
-    -- a flow dated on a Saturday or a Sunday counts on the next Monday
-    SELECT k.pack_id, s.txn_id, s.currency AS commodity, sum(s.units) AS units
+    -- measured on the legs outside the portfolio, positive into it; a flow dated on a
+    -- Saturday or a Sunday counts on the next Monday
+    SELECT k.pack_id, s.txn_id, s.currency AS commodity, -sum(s.units) AS units
     FROM sided s JOIN crossing c USING (txn_id)
     JOIN packs k ON k.date = s.date + CASE extract(isodow FROM s.date)
         WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END
-    WHERE s.inside GROUP BY k.pack_id, s.txn_id, s.currency HAVING sum(s.units) <> 0
+    WHERE NOT s.inside GROUP BY k.pack_id, s.txn_id, s.currency HAVING sum(s.units) <> 0
 ), valued AS (
     SELECT x.kind, x.pack_id, x.commodity, x.units,
            coalesce(p.quote_currency, x.commodity) AS price_currency,
