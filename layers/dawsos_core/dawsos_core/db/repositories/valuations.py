@@ -7,7 +7,8 @@ its quote currency (a currency is its own quote at 1), times the rate of that qu
 portfolio's base, crossed from the pack's fixings; the external flows counted on the date
 (each transaction that crosses the portfolio's boundary, dated after the previous weekday
 and on or before the date, measured on its legs outside the portfolio) valued the same
-way, inflows and outflows apart. Numeric arithmetic throughout; the float64 copies are for the analytics.
+way, inflows and outflows apart. Numeric arithmetic throughout; the float64 copies are
+for the analytics.
 """
 
 from __future__ import annotations
