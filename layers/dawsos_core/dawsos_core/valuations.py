@@ -17,7 +17,7 @@ import numpy as np
 
 from dawsos_core.analytics.performance import Performance, PerformanceWindow, performance
 from dawsos_core.analytics.returns import ValuationSeries
-from dawsos_core.calendar import weekdays, window_start
+from dawsos_core.calendar import previous_weekday, weekdays, window_start
 from dawsos_core.db.connection import Connection, Database
 from dawsos_core.db.repositories.ledger import (
     CommitRecord,
@@ -37,6 +37,7 @@ from dawsos_core.db.repositories.portfolios import PortfolioRecord, list_portfol
 from dawsos_core.db.repositories.valuations import (
     copy_valuations,
     holding_days,
+    no_holding_days,
     valuation_points,
 )
 from dawsos_core.errors import BadRequest, MissingObservations, NotFound, Unprocessable
@@ -45,6 +46,25 @@ from dawsos_core.portfolios import get_portfolio
 from dawsos_core.pricing.policies import Policy, get_policy
 from dawsos_core.pricing.reconciliation import reconcile_valuation, require_passed
 from dawsos_core.pricing.valuation import value_with_packs
+
+
+def covered_since(
+    conn: Connection,
+    policy: Policy,
+    end: dt.date,
+    *,
+    at: dt.datetime,
+    as_of_pack: PackDay | None = None,
+) -> dt.date:
+    """The first weekday of the run of weekdays through ``end`` that all have a pack live
+    at ``at``: the longest history the packs can value without a gap."""
+    live = {p.date for p in live_packs(conn, policy.name, dt.date.min, end, at)}
+    if as_of_pack is not None:
+        live.add(as_of_pack.date)
+    day = end
+    while previous_weekday(day) in live:
+        day = previous_weekday(day)
+    return day
 
 
 def pack_set_hash(pack_ids: list[str]) -> str:
@@ -89,11 +109,13 @@ def performance_window(
     *,
     packs_as_of: dt.datetime,
     as_of_pack: PackDay | None = None,
+    holdings: bool = True,
 ) -> PerformanceWindow:
     """The window from the valuation at the end of ``start`` (rolled back to a weekday)
-    through ``end``, every day valued at the commit with its live pack. A window that
-    opens before the portfolio first holds anything opens on that day instead (and says
-    so); a day without a live pack after it is a 422."""
+    through ``end``, every day valued at the commit with its live pack, and (unless
+    ``holdings`` is false) every holding-day. A window that opens before the portfolio
+    first holds anything opens on that day instead (and says so); a day without a live
+    pack after it is a 422."""
     if start >= end:
         raise BadRequest(f"the window must end after it starts ({start} to {end})")
     inception = first_holding_date(conn, commit_hash, portfolio.account_prefixes)
@@ -121,7 +143,11 @@ def performance_window(
         start=first,
         end=end,
         series=series,
-        holdings=holding_days(conn, portfolio.id, commit_hash, ids, first),
+        holdings=(
+            holding_days(conn, portfolio.id, commit_hash, ids, first)
+            if holdings
+            else no_holding_days()
+        ),
         requested_start=window_start(start),
         inception=inception,
         provenance={
@@ -147,6 +173,7 @@ def portfolio_window(
     owner_sub: str | None = None,
     commit: str | None = None,
     packs_as_of: dt.datetime | None = None,
+    holdings: bool = True,
 ) -> PerformanceWindow:
     """The window of a portfolio (the owner's, when one is named) at a commit (its ledger's
     latest unless named) with the packs live now (or at ``packs_as_of``)."""
@@ -155,7 +182,14 @@ def portfolio_window(
         record = pinned_commit(conn, commit, portfolio.ledger_id)
         at = packs_as_of or database_now(conn)
         return performance_window(
-            conn, portfolio, record.commit_hash, get_policy(policy), start, end, packs_as_of=at
+            conn,
+            portfolio,
+            record.commit_hash,
+            get_policy(policy),
+            start,
+            end,
+            packs_as_of=at,
+            holdings=holdings,
         )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from dawsos_core.analytics.periods import period_figures, periods_of
 from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
 from dawsos_core.ledger.sync import sync_ledger
@@ -199,3 +200,25 @@ def test_a_stock_only_sleeve_flows_the_cash_that_crossed_its_boundary(
         {"date": dt.date(2025, 4, 24), "flow_in_base": Decimal("3640.00"), "flow_out_base": 0},
         {"date": dt.date(2025, 6, 12), "flow_in_base": 0, "flow_out_base": Decimal("2356.20")},
     ]  # the cash paid and received, not the stock leg plus the internal gain
+
+
+def test_period_returns_chain_and_equal_their_own_windows(
+    household: tuple[Database, str],
+) -> None:
+    db, _ = household
+    whole = portfolio_window(db, "home-usd", START, END, policy="ECB", holdings=False)
+
+    figures = {
+        f.period.name: f for f in period_figures(whole.series, periods_of(END, START), START)
+    }
+    qtd = portfolio_performance(db, "home-usd", dt.date(2025, 3, 31), END, policy="ECB")
+    before = portfolio_performance(db, "home-usd", START, dt.date(2025, 3, 31), policy="ECB")
+
+    assert figures["QTD"].metrics == qtd.metrics  # the period is its own window
+    since = figures["since inception"].metrics
+    assert since is not None
+    assert (1 + qtd.metrics.twr) * (1 + before.metrics.twr) - 1 == pytest.approx(
+        since.twr, abs=1e-12
+    )
+    assert figures["YTD"].note == "opens where the portfolio's history begins (2025-01-02)"
+    assert figures["1y"].metrics == since

@@ -20,6 +20,7 @@ from dawsos_core.analytics.performance import (
     conventions,
     metrics_of,
 )
+from dawsos_core.analytics.periods import period_figures, periods_of
 from dawsos_core.analytics.returns import daily_returns, twr
 from dawsos_core.calendar import weekdays_back
 from dawsos_core.context import RequestCtx
@@ -32,7 +33,7 @@ from dawsos_core.ledger.positions import positions_at
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.valuation import value_with_packs
-from dawsos_core.valuations import performance_window
+from dawsos_core.valuations import covered_since, performance_window
 
 LEDGER_SOURCE = "Internal"
 DEFAULT_LOOKBACK_DAYS = 252
@@ -84,6 +85,7 @@ class FinancialAnalyst:
             Capability("metrics.compute_twr", self.name, metrics),
             Capability("attribution.currency", self.name, attribution),
             Capability("charts.overview", self.name, chart),
+            Capability("metrics.periods", self.name, periods),
         ]
 
 
@@ -120,19 +122,28 @@ def apply_pack(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
 
 
 def window(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
-    """The portfolio's valuation series and holding-days over ``start``..``end`` or the
-    ``lookback_days`` before the pack date; for later steps, not an output."""
-    start, end = _bounds(ctx, args)
+    """The portfolio's valuation series and holding-days over ``start``..``end``, the
+    ``lookback_days`` before the pack date, or (``since: coverage``) all the history the
+    packs value without a gap; ``holdings: false`` reads no holding-days. For later steps,
+    not an output."""
     portfolio, commit = ctx.require_portfolio()
+    policy = get_policy(ctx.pricing_policy)
+    as_of_pack = PackDay(ctx.pricing_pack_id, ctx.as_of)
+    if args.get("since") == "coverage":
+        end = ctx.as_of
+        start = covered_since(tx, policy, end, at=ctx.packs_as_of, as_of_pack=as_of_pack)
+    else:
+        start, end = _bounds(ctx, args)
     answer = performance_window(
         tx,
         portfolio,
         commit,
-        get_policy(ctx.pricing_policy),
+        policy,
         start,
         end,
         packs_as_of=ctx.packs_as_of,
-        as_of_pack=PackDay(ctx.pricing_pack_id, ctx.as_of),
+        as_of_pack=as_of_pack,
+        holdings=args.get("holdings", True) is not False,
     )
     return CapabilityResult(answer, _sources(ctx), frozenset(answer.pack_ids))
 
@@ -184,3 +195,56 @@ def chart(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capabilit
         {k: effects[k] for k in ("local", "fx", "interaction", "total")},
     )
     return CapabilityResult(answer.model_dump(mode="json"), _sources(ctx))
+
+
+def periods(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+    """MTD, QTD, YTD, 1, 3 and 5 years, since inception and each calendar year, from the
+    window's one series."""
+    w = _window(args)
+    inception = w.inception or w.start
+    figures = period_figures(
+        w.series, periods_of(w.end, inception), inception, float(args.get("risk_free") or 0.0)
+    )
+    data = {
+        "as_of": w.end.isoformat(),
+        "inception": inception.isoformat(),
+        "covered_from": w.start.isoformat(),
+        "periods": [
+            {
+                "period": f.period.name,
+                "start": None if f.start is None else f.start.isoformat(),
+                "end": None if f.end is None else f.end.isoformat(),
+                "returns": f.returns,
+                **(
+                    {k: None for k in PERIOD_METRICS}
+                    if f.metrics is None
+                    else f.metrics.model_dump(mode="json", include=set(PERIOD_METRICS))
+                ),
+                "reason": f.reason,
+                "note": f.note,
+            }
+            for f in figures
+        ],
+        "conventions": {
+            **conventions(float(args.get("risk_free") or 0.0)),
+            "periods": PERIODS_CONVENTION,
+        },
+    }
+    return CapabilityResult(data, _sources(ctx))
+
+
+PERIOD_METRICS = (
+    "twr",
+    "twr_annualized",
+    "mwr",
+    "mwr_annualized",
+    "mwr_reason",
+    "volatility",
+    "max_drawdown",
+)
+PERIODS_CONVENTION = (
+    "a period opens with the valuation at the end of the day before it begins and closes "
+    "with the valuation at the end of its last day, each rolled back to a weekday; it opens "
+    "no earlier than the portfolio's history (note); its figures are those of its "
+    "sub-series, so consecutive periods chain; one year back is the same calendar day"
+)

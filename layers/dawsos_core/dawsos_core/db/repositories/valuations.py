@@ -252,6 +252,13 @@ class HoldingDays:
     value_base: npt.NDArray[np.float64]
 
 
+def no_holding_days() -> HoldingDays:
+    """For answers that show no holdings over time: nothing read."""
+    empty = np.empty(0)
+    index = np.empty(0, dtype=np.int32)
+    return HoldingDays([], index, index, empty, empty, empty)
+
+
 def holding_days(
     conn: Connection, portfolio_id: str, commit_hash: str, pack_ids: list[str], start: dt.date
 ) -> HoldingDays:
