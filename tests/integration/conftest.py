@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 import sys
 import textwrap
@@ -139,6 +140,19 @@ def setup(db: Database, ledger_repo: LedgerRepo) -> tuple[Database, LedgerRepo]:
         db, PortfolioSpec(id="p", owner_sub="alice", account_prefixes=["Assets:Broker"])
     )
     return db, ledger_repo
+
+
+def backfill_ecb(db: Database, start: dt.date, end: dt.date, today: dt.date) -> None:
+    """Build an ECB pack for every weekday from ``start`` to ``end``; each must be fresh."""
+    from rich.console import Console
+
+    from dawsos_core.calendar import weekdays
+    from dawsos_core.pricing.providers.ecb import EcbFx
+    from dawsos_local.backfill import backfill_packs
+
+    quiet = Console(file=io.StringIO())
+    result = backfill_packs(db, weekdays(start, end), "ECB", fx=EcbFx(), today=today, console=quiet)
+    assert result.counts["error"] == 0, [f.error for f in result.failures]
 
 
 def rows(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:

@@ -49,10 +49,19 @@ def performance_table(answer: Performance) -> Table:
     table.add_row("Sortino", "n/a" if m.sortino is None else f"{m.sortino:.3f}")
     table.add_row("max drawdown", _drawdown(answer))
     table.add_row(
-        "attribution: local / FX / interaction",
-        f"{pct(a.local)} / {pct(a.fx)} / {pct(a.interaction)} = {pct(a.total)}",
+        "market: local / FX / interaction",
+        f"{pct(a.local)} / {pct(a.fx)} / {pct(a.interaction)}",
     )
-    table.add_row("not attributed (income, fees, trading)", pct(answer.attribution_residual))
+    table.add_row("trading (prices other than the close)", pct(a.trading))
+    table.add_row(
+        "income: dividends / interest",
+        f"{pct(a.by_class['dividends'])} / {pct(a.by_class['interest'])}",
+    )
+    table.add_row(
+        "costs: commissions / fees / withholding",
+        " / ".join(pct(a.by_class[k]) for k in ("commissions", "fees", "withholding")),
+    )
+    table.add_row("other (booked gains, unclassified income)", pct(a.other))
     if answer.window_note:
         table.add_row("window", answer.window_note)
     return table
@@ -60,7 +69,7 @@ def performance_table(answer: Performance) -> Table:
 
 @main.group()
 def analytics() -> None:
-    """Performance, risk and currency attribution under the pinned conventions."""
+    """Performance, risk and the return decomposed, under the pinned conventions."""
 
 
 @analytics.command("performance")

@@ -38,7 +38,9 @@ from dawsos_core.db.repositories.valuations import (
     copy_valuations,
     holding_days,
     no_holding_days,
+    no_moves,
     valuation_points,
+    window_moves,
 )
 from dawsos_core.errors import BadRequest, MissingObservations, NotFound, Unprocessable
 from dawsos_core.ledger.commits import pinned_commit
@@ -113,9 +115,9 @@ def performance_window(
 ) -> PerformanceWindow:
     """The window from the valuation at the end of ``start`` (rolled back to a weekday)
     through ``end``, every day valued at the commit with its live pack, and (unless
-    ``holdings`` is false) every holding-day. A window that opens before the portfolio
-    first holds anything opens on that day instead (and says so); a day without a live
-    pack after it is a 422."""
+    ``holdings`` is false) every holding-day and the postings the days count. A window that
+    opens before the portfolio first holds anything opens on that day instead (and says
+    so); a day without a live pack after it is a 422."""
     if start >= end:
         raise BadRequest(f"the window must end after it starts ({start} to {end})")
     inception = first_holding_date(conn, commit_hash, portfolio.account_prefixes)
@@ -147,6 +149,21 @@ def performance_window(
             holding_days(conn, portfolio.id, commit_hash, ids, first)
             if holdings
             else no_holding_days()
+        ),
+        moves=(
+            window_moves(
+                conn,
+                commit_hash=commit_hash,
+                pack_ids=ids,
+                start=first,
+                account_prefixes=portfolio.account_prefixes,
+                internal_prefixes=portfolio.internal_prefixes,
+                pivot=policy.pivot,
+                quoted=policy.quoted,
+                base_currency=portfolio.base_currency,
+            )
+            if holdings
+            else no_moves()
         ),
         requested_start=window_start(start),
         inception=inception,

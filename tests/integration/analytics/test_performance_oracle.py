@@ -100,14 +100,20 @@ def test_metrics_match_independent_computations(valued: tuple[Database, str]) ->
     assert sum(i) > 0  # the window holds external flows (savings transfers)
 
 
-def test_attribution_is_linked_to_its_total(valued: tuple[Database, str]) -> None:
+def test_the_decomposition_sums_to_the_twr_and_names_income_and_costs(
+    valued: tuple[Database, str],
+) -> None:
     db, _ = valued
 
     answer = portfolio_performance(db, "demo", START, END, policy="ECB")
     a = answer.attribution
 
-    assert a.local + a.fx + a.interaction == pytest.approx(a.total, abs=1e-10)
-    assert answer.attribution_residual == pytest.approx(answer.metrics.twr - a.total, abs=1e-15)
+    parts = a.local + a.fx + a.interaction + a.trading + a.income + a.costs + a.other
+    assert parts == pytest.approx(answer.metrics.twr, abs=1e-12)
+    assert a.total == answer.metrics.twr
+    assert abs(a.other) < 1e-9  # sales at their price, gains booked: nothing unnamed
+    assert a.by_class["dividends"] > 0
+    assert a.by_class["commissions"] < 0
     assert set(a.by_holding) >= {"USD", "VEA"}
     assert a.by_holding["USD"]["local"] == 0.0  # cash has no local return, only FX
 

@@ -80,7 +80,8 @@ def test_every_library_pattern_has_a_sound_graph() -> None:
     assert {
         "portfolio_overview",
         "performance_history",
-        "currency_attribution",
+        "return_attribution",
+        "period_returns",
         "holding_deep_dive",
     } <= set(library)
     for p in library.values():

@@ -8,6 +8,7 @@ attribution and chart steps take it as their ``window`` argument (``{{state.wind
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
@@ -21,7 +22,7 @@ from dawsos_core.analytics.performance import (
     metrics_of,
 )
 from dawsos_core.analytics.periods import period_figures, periods_of
-from dawsos_core.analytics.returns import daily_returns, twr
+from dawsos_core.analytics.returns import daily_returns
 from dawsos_core.calendar import weekdays_back
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Connection
@@ -83,7 +84,7 @@ class FinancialAnalyst:
             Capability("pricing.apply_pack", self.name, apply_pack),
             Capability("valuations.window", self.name, window),
             Capability("metrics.compute_twr", self.name, metrics),
-            Capability("attribution.currency", self.name, attribution),
+            Capability("attribution.returns", self.name, attribution),
             Capability("charts.overview", self.name, chart),
             Capability("metrics.periods", self.name, periods),
         ]
@@ -166,17 +167,12 @@ def metrics(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capabil
 
 
 def attribution(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
-    w = _window(args)
-    answer, exits = attribution_of(w)
+    """The window's TWR decomposed into local, FX, interaction, trading, income, costs and
+    other, for the portfolio and per holding."""
+    answer = attribution_of(_window(args))
     data = {
-        "local": answer.local,
-        "fx": answer.fx,
-        "interaction": answer.interaction,
-        "total": answer.total,
-        "by_holding": answer.by_holding,
-        "residual": twr(daily_returns(w.series).returns) - answer.total,
+        **dataclasses.asdict(answer),
         "contribution": {c: e["total"] for c, e in answer.by_holding.items()},
-        "unpriced_exit_days": exits,
     }
     return CapabilityResult(data, _sources(ctx))
 
@@ -186,7 +182,7 @@ def chart(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capabilit
     w = _window(args)
     effects = args.get("attribution")
     if not isinstance(effects, Mapping):
-        raise ValueError("pass the answer of an attribution.currency step as attribution")
+        raise ValueError("pass the answer of an attribution.returns step as attribution")
     answer = overview_chart(
         f"{w.portfolio_id} value",
         w.base_currency,

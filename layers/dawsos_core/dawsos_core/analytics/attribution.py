@@ -1,19 +1,62 @@
-"""Currency attribution (base CAD) per holding and for the portfolio, Carino-linked.
+"""The decomposition of a window's return into local, FX, interaction, trading, income,
+costs and other, per holding and for the portfolio, Carino-linked so that the effects sum
+to the TWR.
 
-Per holding and day: r_L the local price return, r_X the change in base units per foreign
-unit, r_B = r_L + r_X + r_L * r_X. Portfolio effects weight each by the holding's base value
-at the start of the day. Over the window each day's effects are scaled by Carino factors
-k_t / k, with k_t = ln(1 + R_t) / R_t and k = ln(1 + T) / T (1 when the return is 0), so
-local + fx + interaction equals the window's total T = prod(1 + R_t) - 1 exactly.
+For holding c on day t (t-1 the previous weekday), V its base value at the close (0 when
+not held), W the trade value of its postings counted on t (each at its own price: the ``@``
+price, else the cost, else its units, in base at t's rate):
+
+* P&L = V(t) - V(t-1) - W: buys and sells are flows between the holding and cash at the
+  transaction's price, so units that change without value (a split booked as the old lots
+  out and twice the units in at half the cost, a stock dividend at cost 0) give no return.
+* trading: for each transaction that trades c (its postings on c have a trade value),
+  units * close - trade value, the gain from a price other than the close; all the P&L of
+  a holding not held at the start of the day (an intraday round trip); and for each leg
+  outside the portfolio, its value at the close minus its trade value (a security moved in
+  at cost: the two cancel).
+* market = P&L - trading, split with r_X the change of the rate of c's quote currency:
+  fx = V(t-1) r_X, local = V(t-1) ((1 + market / V(t-1)) / (1 + r_X) - 1), interaction the
+  rest; a currency's market move is all fx.
+* income and costs: minus the trade value of each posting to an internal account that its
+  name classifies (dividends, interest, commissions, fees, withholding), attributed to the
+  holding its account names, else to the one security its transaction trades, else to none.
+* other: the rest of the day's return (realised gains booked without a sale price,
+  internal income the account names do not classify); 0 for books kept the usual way.
+
+Each day's effects, divided by the start value plus inflows, sum to its return; Carino
+factors k_t / k link them over the window.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dawsos_core.analytics.returns import Floats
+from dawsos_core.analytics.returns import Floats, ValuationSeries, daily_returns
+
+if TYPE_CHECKING:
+    from dawsos_core.db.repositories.valuations import HoldingDays, Moves
+
+MARKET = ("local", "fx", "interaction")
+INCOME = ("dividends", "interest")
+COSTS = ("commissions", "fees", "withholding")
+PER_HOLDING = (*MARKET, "trading", *INCOME, *COSTS)
+
+# An internal account's class: the first of its components, from the leaf up, named here.
+_CLASS_OF_COMPONENT = {
+    "dividend": "dividends",
+    "dividends": "dividends",
+    "interest": "interest",
+    "commission": "commissions",
+    "commissions": "commissions",
+    "fee": "fees",
+    "fees": "fees",
+    "withholding": "withholding",
+    "tax": "withholding",
+    "taxes": "withholding",
+}
 
 
 def carino_factor(r: Floats | float) -> Floats:
@@ -23,44 +66,183 @@ def carino_factor(r: Floats | float) -> Floats:
     return np.where(small, 1.0 - r / 2.0, np.log1p(safe) / safe)  # limit 1 - r/2 near 0
 
 
+def income_class(account: str) -> str | None:
+    """The class of a posting to an internal account, from its name; None when unnamed."""
+    for component in reversed(account.lower().split(":")):
+        if component in _CLASS_OF_COMPONENT:
+            return _CLASS_OF_COMPONENT[component]
+    return None
+
+
 @dataclass(frozen=True)
 class Attribution:
+    """Linked effects over a window: the portfolio's (income and costs also by class),
+    each holding's, and the income and costs no holding carries. ``total`` is the TWR."""
+
     local: float
     fx: float
     interaction: float
+    trading: float
+    income: float
+    costs: float
+    other: float
     total: float
+    by_class: dict[str, float]
     by_holding: dict[str, dict[str, float]]
+    unattributed: dict[str, float]
 
 
-def currency_attribution(
-    commodities: list[str], weights: Floats, local_returns: Floats, fx_returns: Floats
-) -> Attribution:
-    """``weights``, ``local_returns`` and ``fx_returns`` are (days, holdings) arrays: start-of-day
-    base weights and each day's local and FX returns of each holding."""
-    weighted_local = weights * local_returns
-    weighted_fx = weights * fx_returns
-    weighted_inter = weighted_local * fx_returns
-    local_d = weighted_local.sum(axis=1)
-    fx_d = weighted_fx.sum(axis=1)
-    inter_d = weighted_inter.sum(axis=1)
-    daily = local_d + fx_d + inter_d
-    total = float(np.prod(1.0 + daily) - 1.0)
-    scale = carino_factor(daily) / float(carino_factor(total))
-    # One matrix-vector product per effect links every holding's daily effects at once.
-    local_h, fx_h, inter_h = scale @ weighted_local, scale @ weighted_fx, scale @ weighted_inter
-    per = {
-        c: {
-            "local": float(local_h[i]),
-            "fx": float(fx_h[i]),
-            "interaction": float(inter_h[i]),
-            "total": float(local_h[i] + fx_h[i] + inter_h[i]),
-        }
-        for i, c in enumerate(commodities)
-    }
-    return Attribution(
-        local=float((scale * local_d).sum()),
-        fx=float((scale * fx_d).sum()),
-        interaction=float((scale * inter_d).sum()),
-        total=total,
-        by_holding=per,
+def decompose(series: ValuationSeries, holdings: HoldingDays, moves: Moves) -> Attribution:
+    """The window's decomposition from its series, its holding-days and the postings its
+    days count (``holdings.day`` and ``moves.day`` count days from ``series.dates[0]``)."""
+    days = _Days(series, holdings, moves)
+    n, width = len(series.dates) - 1, len(days.keys)
+    start, end, held = days.value[:-1], days.value[1:], days.held
+    trading = np.zeros((n, width))
+    flow = np.zeros((n, width))
+    h = np.array([k == "H" for k in moves.kind], dtype=bool)
+    if h.any():
+        rows, cols = days.row[moves.day[h]] - 1, days.cols(moves, h)
+        np.add.at(flow, (rows, cols), moves.trade_value[h])
+        # one trade per (day, transaction, holding): its units at the close minus its value
+        groups, at = np.unique(np.stack([rows, moves.txn[h], cols]), axis=1, return_inverse=True)
+        at = at.ravel()
+        units = np.bincount(at, weights=moves.units[h], minlength=groups.shape[1])
+        paid = np.bincount(at, weights=moves.trade_value[h], minlength=groups.shape[1])
+        r, c = groups[0], groups[2]
+        traded = (paid != 0) & held[r + 1, c]
+        gain = units[traded] * days.close[r + 1, c][traded] - paid[traded]
+        np.add.at(trading, (r[traded], c[traded]), gain)
+    pnl = end - start - flow
+    new = ~held[:-1] | (start == 0)
+    trading[new] = pnl[new]  # not held at the start: all of it (a round trip, a buy)
+    market = pnl - trading
+    safe_start = np.where(new, 1.0, start)
+    with np.errstate(invalid="ignore"):
+        r_x = np.where(held[:-1] & held[1:], days.rate[1:] / days.rate[:-1] - 1.0, 0.0)
+    cash = np.array([k in days.currencies for k in days.keys], dtype=bool)
+    growth = (1.0 + market / safe_start) / (1.0 + r_x)
+    local = np.where(new | cash, 0.0, start * (growth - 1.0))
+    fx = np.where(new, 0.0, np.where(cash, market, start * r_x))
+    effects = {"local": local, "fx": fx, "interaction": np.where(new, 0.0, market - local - fx)}
+
+    o = np.array([k == "O" for k in moves.kind], dtype=bool)
+    if o.any():
+        rows, cols = days.row[moves.day[o]] - 1, days.cols(moves, o)
+        np.add.at(trading, (rows, cols), moves.market_value[o] - moves.trade_value[o])
+    effects["trading"] = trading
+
+    # income and costs, sparse: (class, day's row, holding's column or -1, effect)
+    named_income: list[tuple[str, int, int, float]] = []
+    for i, kind in enumerate(moves.kind):
+        cls = income_class(moves.account[i]) if kind == "I" else None
+        if cls is not None:
+            t = int(days.row[moves.day[i]]) - 1
+            owner = days.owner(i, t)
+            column = -1 if owner is None else days.col[owner]
+            named_income.append((cls, t, column, -float(moves.trade_value[i])))
+
+    pnl_day = series.values[1:] + series.flow_out[1:] - series.values[:-1] - series.flow_in[1:]
+    named = sum(e.sum(axis=1) for e in effects.values()) + np.bincount(
+        [t for _, t, _, _ in named_income],
+        weights=[v for _, _, _, v in named_income],
+        minlength=n,
     )
+    denominator = series.values[:-1] + series.flow_in[1:]
+    zero = denominator == 0
+    per_unit = np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, denominator))
+
+    returns = daily_returns(series).returns
+    total = float(np.prod(1.0 + returns) - 1.0)
+    scale = carino_factor(returns) / float(carino_factor(total)) * per_unit
+    linked = {name: scale @ e for name, e in effects.items()}
+    by_class = dict.fromkeys((*INCOME, *COSTS), 0.0)
+    unattributed = dict.fromkeys((*INCOME, *COSTS), 0.0)
+    by_column: dict[int, dict[str, float]] = {}
+    for cls, t, column, effect in named_income:
+        share = float(scale[t]) * effect
+        by_class[cls] += share
+        if column < 0:
+            unattributed[cls] += share
+        else:
+            figures = by_column.setdefault(column, dict.fromkeys((*INCOME, *COSTS), 0.0))
+            figures[cls] += share
+    by_holding: dict[str, dict[str, float]] = {}
+    for j, key in enumerate(days.keys):
+        figures = {name: float(linked[name][j]) for name in ("local", "fx", "interaction")}
+        figures["trading"] = float(linked["trading"][j])
+        figures.update(by_column.get(j, dict.fromkeys((*INCOME, *COSTS), 0.0)))
+        if any(figures.values()):
+            by_holding[key] = {**figures, "total": sum(figures.values())}
+    return Attribution(
+        local=float(linked["local"].sum()),
+        fx=float(linked["fx"].sum()),
+        interaction=float(linked["interaction"].sum()),
+        trading=float(linked["trading"].sum()),
+        income=sum(by_class[name] for name in INCOME),
+        costs=sum(by_class[name] for name in COSTS),
+        other=float(scale @ (pnl_day - named)),
+        total=total,
+        by_class=by_class,
+        by_holding=by_holding,
+        unattributed=unattributed,
+    )
+
+
+class _Days:
+    """The window's holding-days as (day x holding) matrices over every commodity that is
+    held or moved: base value (0 when not held), close of one unit in base and rate of its
+    quote currency (NaN when not held), and whether it is held."""
+
+    def __init__(self, series: ValuationSeries, holdings: HoldingDays, moves: Moves) -> None:
+        moved = {c for c, k in zip(moves.commodity, moves.kind, strict=True) if k != "I"}
+        self.keys: list[str] = sorted(set(holdings.commodities) | moved)
+        self.col = {k: j for j, k in enumerate(self.keys)}
+        self.currencies = moves.currencies
+        first = series.dates[0]
+        span = max((series.dates[-1] - first).days, int(holdings.day.max(initial=0)))
+        self.row = np.full(span + 1, -1, dtype=np.int64)
+        for row, day in enumerate(series.dates):
+            self.row[(day - first).days] = row
+        rows = self.row[holdings.day]
+        if (rows < 0).any() or (self.row[moves.day] <= 0).any():
+            raise ValueError("a holding-day or a posting falls on no day of the window")
+        held_cols = np.array([self.col[c] for c in holdings.commodities], dtype=np.int64)
+        width = len(self.keys)
+        cells = rows * width + (held_cols[holdings.holding] if len(held_cols) else rows)
+        size = len(series.dates) * width
+        value, close, rate = np.zeros(size), np.full(size, np.nan), np.full(size, np.nan)
+        held = np.zeros(size, dtype=bool)
+        value[cells] = holdings.value_base
+        close[cells] = holdings.price * holdings.fx_rate
+        rate[cells] = holdings.fx_rate
+        held[cells] = True
+        shape = (len(series.dates), width)
+        self.value, self.close = value.reshape(shape), close.reshape(shape)
+        self.rate, self.held = rate.reshape(shape), held.reshape(shape)
+        self._moves = moves
+        self._traded: dict[tuple[int, int], set[str]] = {}
+        for i, kind in enumerate(moves.kind):
+            if kind == "H" and moves.commodity[i] not in self.currencies:
+                key = (int(moves.day[i]), int(moves.txn[i]))
+                self._traded.setdefault(key, set()).add(moves.commodity[i])
+
+    def cols(self, moves: Moves, which: np.ndarray) -> np.ndarray:
+        return np.array(
+            [self.col[c] for c, w in zip(moves.commodity, which, strict=True) if w],
+            dtype=np.int64,
+        )
+
+    def owner(self, i: int, t: int) -> str | None:
+        """The holding a classified internal posting belongs to (``t`` its return's row)."""
+        m = self._moves
+        traded = self._traded.get((int(m.day[i]), int(m.txn[i])), set())
+        for component in reversed(m.account[i].split(":")):
+            j = self.col.get(component)
+            if j is None or component in self.currencies:
+                continue
+            if self.held[t, j] or self.held[t + 1, j] or component in traded:
+                return component
+        if len(traded) == 1:
+            return next(iter(traded))
+        return None

@@ -35,12 +35,23 @@ CONVENTIONS: dict[str, object] = {
     "sortino": "mean(r - rf_d) * 252 / (sqrt(mean(min(r - rf_d, 0)^2)) * sqrt(252))",
     "max_drawdown": "largest fall of the wealth index from a peak, the index starting at 1.0 "
     "before the first return; a negative fraction",
-    "attribution": "per holding r_B = r_L + r_X + r_L * r_X, r_X the change in base units per "
-    "foreign unit; weighted by start-of-day base weights; linked over the "
-    "window with Carino factors so local + fx + interaction = total exactly",
+    "holding_return": "each holding's daily P&L is its close value minus its start value "
+    "minus its postings at their own price (the @ price, else the cost, else the units), in "
+    "base at the day's rate: buys and sells are flows between it and cash, so units that "
+    "change without value (splits, stock dividends at cost 0) give no return",
+    "decomposition": "TWR = local + fx + interaction + trading + income + costs + other. "
+    "trading: a trade's units at the close minus its value, all of a holding not held at the "
+    "day's start, an outside leg's close value minus its value; market (the rest of a "
+    "holding's P&L) splits as fx = V_start r_X, local = V_start ((1 + m / V_start) / (1 + "
+    "r_X) - 1) and their interaction, a currency's move being all fx; income (dividends, "
+    "interest) and costs (commissions, fees, withholding): minus the postings to internal "
+    "accounts whose names say so (leaf first), attributed to the holding the account names, "
+    "else the one security the transaction trades, else unattributed; other: the rest "
+    "(gains booked without a sale price, unclassified internal income). Each day's effects "
+    "are divided by V_{t-1} + IN_t, so they sum to r_t",
     "linking": "Carino",
-    "attribution_residual": "TWR minus the attribution total: income, fees and intraday "
-    "trades, which move value without a price or FX change",
+    "linking_rule": "each day's effects scaled by k_t / k, k_t = ln(1 + r_t) / r_t and "
+    "k = ln(1 + TWR) / TWR, so the linked effects sum to the TWR",
     "units": "plain fractions (0.0123, not 1.23%)",
     "arithmetic": "float64 (numpy) from exact decimal valuations",
 }

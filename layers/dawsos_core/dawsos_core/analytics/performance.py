@@ -1,4 +1,4 @@
-"""Performance of a portfolio over a window: the metrics and the currency attribution,
+"""Performance of a portfolio over a window: the metrics and the return's decomposition,
 with the conventions they were computed under. Pure: it computes from a ``PerformanceWindow``
 that a service has read."""
 
@@ -8,10 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from dawsos_core.analytics.attribution import Attribution, currency_attribution
+from dawsos_core.analytics.attribution import Attribution, decompose
 from dawsos_core.analytics.conventions import CONVENTIONS
 from dawsos_core.analytics.returns import (
     ValuationSeries,
@@ -23,14 +22,14 @@ from dawsos_core.analytics.returns import (
 from dawsos_core.analytics.risk import max_drawdown, sharpe, sortino, volatility
 
 if TYPE_CHECKING:
-    from dawsos_core.db.repositories.valuations import HoldingDays
+    from dawsos_core.db.repositories.valuations import HoldingDays, Moves
 
 
 @dataclass(frozen=True)
 class PerformanceWindow:
     """What a window's figures are computed from: the portfolio's daily valuations (one per
     weekday from ``start``, the window's first valuation, through ``end``) and every
-    holding-day of the same packs."""
+    holding-day of the same packs, and the postings its days count."""
 
     portfolio_id: str
     base_currency: str
@@ -39,6 +38,7 @@ class PerformanceWindow:
     end: dt.date
     series: ValuationSeries
     holdings: HoldingDays
+    moves: Moves
     provenance: dict[str, object]
     pack_ids: tuple[str, ...] = ()  # the pack of each day, in date order
     requested_start: dt.date | None = None  # the start asked for, rolled back to a weekday
@@ -87,53 +87,22 @@ class Performance(BaseModel):
     policy: str
     returns: int = Field(description="number of daily returns in the window")
     metrics: Metrics
-    attribution: Attribution
-    contribution: dict[str, float] = Field(description="Carino-linked contribution by holding")
-    attribution_residual: float = Field(
-        description="TWR minus the attribution total: return not from the price and FX moves "
-        "of held positions (income such as dividends and interest, fees, intraday trades)"
+    attribution: Attribution = Field(
+        description="the TWR decomposed: local, fx, interaction, trading, income, costs and "
+        "other, which sum to it"
     )
+    contribution: dict[str, float] = Field(description="Carino-linked contribution by holding")
     zero_denominator_dates: list[dt.date]
     window_note: str | None = Field(
         default=None, description="why the window opens later than asked, when it does"
-    )
-    unpriced_exit_days: list[str] = Field(
-        description="holding-days that earned no attributed return: sold during the day"
     )
     conventions: dict[str, object]
     provenance: dict[str, object]
 
 
-def attribution_of(window: PerformanceWindow) -> tuple[Attribution, list[str]]:
-    """Carino-linked currency attribution over the window, and the holding-days that earned
-    no attributed return because the holding was sold during the day.
-
-    Start-of-day weights and each day's local and FX returns are (day x holding) matrices,
-    NaN where a holding has no valuation that day."""
-    h, dates = window.holdings, window.series.dates
-    span = max((window.end - window.start).days, int(h.day.max(initial=0)))
-    row_of = np.full(span + 1, -1, dtype=np.int32)
-    for row, day in enumerate(dates):
-        row_of[(day - window.start).days] = row
-    rows = row_of[h.day]
-    if (rows < 0).any():
-        raise ValueError("a holding-day falls on no day of the window's series")
-    cells = (rows, h.holding)
-    shape = (len(dates), len(h.commodities))
-    value, price, rate = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
-    value[cells], price[cells], rate[cells] = h.value_base, h.price, h.fx_rate
-    held, held_next = ~np.isnan(value[:-1]), ~np.isnan(value[1:])
-    totals = np.nansum(value[:-1], axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weights = np.where(held & (totals != 0), value[:-1] / totals, 0.0)
-        both = held & held_next
-        local = np.where(both, price[1:] / price[:-1] - 1.0, 0.0)
-        fx = np.where(both, rate[1:] / rate[:-1] - 1.0, 0.0)
-    exits = [
-        f"{dates[t + 1]} {h.commodities[i]}"
-        for t, i in zip(*np.nonzero(held & ~held_next), strict=True)
-    ]
-    return currency_attribution(h.commodities, weights, local, fx), exits
+def attribution_of(window: PerformanceWindow) -> Attribution:
+    """The window's return decomposed, Carino-linked (analytics.attribution)."""
+    return decompose(window.series, window.holdings, window.moves)
 
 
 def metrics_of(
@@ -162,7 +131,7 @@ def metrics_of(
 
 def performance(window: PerformanceWindow, annual_risk_free: float = 0.0) -> Performance:
     metrics, zero_days = metrics_of(window.series, window.start, window.end, annual_risk_free)
-    attribution, exits = attribution_of(window)
+    attribution = attribution_of(window)
     return Performance(
         portfolio_id=window.portfolio_id,
         start=window.start,
@@ -173,10 +142,8 @@ def performance(window: PerformanceWindow, annual_risk_free: float = 0.0) -> Per
         metrics=metrics,
         attribution=attribution,
         contribution={c: e["total"] for c, e in attribution.by_holding.items()},
-        attribution_residual=metrics.twr - attribution.total,
         zero_denominator_dates=zero_days,
         window_note=window.window_note(),
-        unpriced_exit_days=exits,
         conventions=conventions(annual_risk_free),
         provenance=window.provenance,
     )
