@@ -51,6 +51,13 @@ def portfolio() -> None:
 @click.option(
     "--policy", default="ECB", show_default=True, help="Pricing policy whose packs value it."
 )
+@click.option(
+    "--benchmark",
+    "benchmarks",
+    multiple=True,
+    help="A commodity to compare it with (repeat for several, at most 10): any the price "
+    "source prices, e.g. ITOT.",
+)
 @click.option("--name", default="", help="Display name.")
 @data_dir_option
 def create(
@@ -60,6 +67,7 @@ def create(
     internal: str,
     base: str,
     policy: str,
+    benchmarks: tuple[str, ...],
     name: str,
     data_dir: Path,
 ) -> None:
@@ -73,6 +81,7 @@ def create(
             account_prefixes=_prefixes(accounts),
             internal_prefixes=_prefixes(internal),
             base_currency=base,
+            benchmarks=list(benchmarks),
         )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
@@ -96,7 +105,7 @@ def list_(data_dir: Path) -> None:
     """Every portfolio and its prefixes."""
     with database(data_dir) as db, db.session() as conn:
         records = list_portfolios(conn, None)
-    table = Table("id", "owner", "accounts", "internal", "base")
+    table = Table("id", "owner", "accounts", "internal", "base", "benchmarks")
     for r in records:
         table.add_row(
             r.id,
@@ -104,5 +113,6 @@ def list_(data_dir: Path) -> None:
             ", ".join(r.account_prefixes),
             ", ".join(r.internal_prefixes),
             r.base_currency,
+            ", ".join(r.benchmarks),
         )
     Console().print(table)

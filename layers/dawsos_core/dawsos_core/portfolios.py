@@ -17,6 +17,7 @@ from dawsos_core.db.repositories.portfolios import (
 )
 from dawsos_core.errors import BadRequest, Conflict, NotFound, Unprocessable
 
+Commodity = Annotated[str, Field(pattern=r"^/?[A-Z0-9][A-Z0-9'._-]{0,63}$")]
 AccountPrefix = Annotated[
     str, Field(pattern=r"^(Assets|Liabilities|Equity|Income|Expenses)(:[A-Z0-9][A-Za-z0-9-]*)*$")
 ]
@@ -33,6 +34,9 @@ class PortfolioSpec(BaseModel):
     account_prefixes: list[AccountPrefix] = Field(min_length=1)
     internal_prefixes: list[AccountPrefix] = Field(default_factory=list)
     base_currency: str = Field(default="CAD", pattern=r"^[A-Z]{3}$")
+    benchmarks: list[Commodity] = Field(
+        default_factory=list, max_length=10, description="Commodities to compare it with"
+    )
 
     @field_validator("internal_prefixes")
     @classmethod
@@ -85,6 +89,7 @@ def create_portfolio(
         internal_prefixes=list(spec.internal_prefixes),
         base_currency=spec.base_currency,
         created_at=dt.datetime.now(dt.UTC),
+        benchmarks=list(spec.benchmarks),
     )
     with db.transaction() as conn:
         commit = latest_commit(conn)
@@ -99,7 +104,14 @@ def create_portfolio(
         existing.account_prefixes,
         existing.internal_prefixes,
         existing.base_currency,
-    ) == (record.owner_sub, record.account_prefixes, record.internal_prefixes, record.base_currency)
+        existing.benchmarks,
+    ) == (
+        record.owner_sub,
+        record.account_prefixes,
+        record.internal_prefixes,
+        record.base_currency,
+        record.benchmarks,
+    )
     if not same:
         raise Conflict(f"portfolio {spec.id} already exists with another definition")
     return existing, False

@@ -230,6 +230,31 @@ def test_missing_price_fails_naming_the_instrument(
     assert untouched["status"] == "fresh"
 
 
+def test_benchmarks_are_priced_when_they_can_be_and_never_fail_a_pack(
+    setup: tuple[Database, LedgerRepo], database_url: str
+) -> None:
+    db, repo = setup
+    repo.commit({"main.beancount": LEDGER + "2024-06-27 price IDX 1200.00 USD\n"})
+    sync_ledger(db, repo.path)
+    spec = PortfolioSpec(
+        id="b", owner_sub="alice", account_prefixes=["Assets:Broker"], benchmarks=["IDX", "NOPE"]
+    )
+    create_portfolio(db, spec)
+
+    outcome = build(db, repo)
+
+    assert outcome.status == "fresh", outcome.error  # NOPE has no price anywhere
+    priced = rows(
+        database_url,
+        "SELECT commodity, price FROM pack_prices WHERE pack_id = %s ORDER BY commodity",
+        outcome.pack_id,
+    )
+    assert priced == [
+        {"commodity": "ACME", "price": Decimal("103.25")},
+        {"commodity": "IDX", "price": Decimal("1200.00")},  # held by no one, named by b
+    ]
+
+
 def test_stale_price_beyond_the_policy_age_fails(setup: tuple[Database, LedgerRepo]) -> None:
     db, repo = setup
 

@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
+from dawsos_core.analytics.benchmark import BENCHMARK_CONVENTION, compare
 from dawsos_core.analytics.charts import overview_chart
 from dawsos_core.analytics.performance import (
     PerformanceWindow,
@@ -27,8 +30,8 @@ from dawsos_core.calendar import weekdays_back
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.packs import PackDay
-from dawsos_core.db.repositories.valuations import pack_holdings
-from dawsos_core.errors import BadRequest
+from dawsos_core.db.repositories.valuations import commodity_values, pack_holdings
+from dawsos_core.errors import BadRequest, Unprocessable
 from dawsos_core.ledger.commits import portfolio_commit
 from dawsos_core.ledger.positions import positions_at
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
@@ -87,6 +90,7 @@ class FinancialAnalyst:
             Capability("attribution.returns", self.name, attribution),
             Capability("charts.overview", self.name, chart),
             Capability("metrics.periods", self.name, periods),
+            Capability("benchmarks.compare", self.name, benchmarks),
         ]
 
 
@@ -244,3 +248,55 @@ PERIODS_CONVENTION = (
     "no earlier than the portfolio's history (note); its figures are those of its "
     "sub-series, so consecutive periods chain; one year back is the same calendar day"
 )
+
+
+def benchmarks(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
+    """The window's daily returns against each benchmark's (``benchmark``, else those the
+    portfolio names), in its base; a benchmark the packs do not value every day is a 422
+    naming the days."""
+    w = _window(args)
+    portfolio, _ = ctx.require_portfolio()
+    named = [args["benchmark"]] if args.get("benchmark") else list(portfolio.benchmarks)
+    if not named:
+        raise Unprocessable(
+            f"portfolio {portfolio.id} names no benchmark: pass the benchmark input, or create "
+            "the portfolio with one (dawsos portfolio create --benchmark ITOT)"
+        )
+    policy = get_policy(ctx.pricing_policy)
+    values = commodity_values(
+        tx,
+        commodities=named,
+        pack_ids=list(w.pack_ids),
+        pivot=policy.pivot,
+        quoted=policy.quoted,
+        base_currency=w.base_currency,
+    )
+    risk_free = float(args.get("risk_free") or 0.0)
+    returns = daily_returns(w.series).returns
+    comparisons = []
+    for name in named:
+        missing = [d for d, v in values[name] if v is None]
+        if missing:
+            shown = ", ".join(d.isoformat() for d in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise Unprocessable(
+                f"benchmark {name} has no price in the packs of {len(missing)} of the "
+                f"window's {len(values[name])} days ({shown}{more}): packs price a benchmark "
+                f"once a portfolio names it and the price source has it; restate those days "
+                f"with dawsos pack backfill --from {missing[0]} --to {missing[-1]}"
+            )
+        units = np.array([v for _, v in values[name]], dtype=np.float64)
+        figures = compare(returns, units[1:] / units[:-1] - 1.0, risk_free)
+        comparisons.append({"benchmark": name, **dataclasses.asdict(figures)})
+    data = {
+        "portfolio_id": w.portfolio_id,
+        "base_currency": w.base_currency,
+        "start": w.start.isoformat(),
+        "end": w.end.isoformat(),
+        "window_note": w.window_note(),
+        "returns": len(returns),
+        "twr": float(np.prod(1 + returns) - 1),
+        "comparisons": comparisons,
+        "conventions": {**conventions(risk_free), "benchmark": BENCHMARK_CONVENTION},
+    }
+    return CapabilityResult(data, _sources(ctx))

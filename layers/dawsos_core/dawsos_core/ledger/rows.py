@@ -36,8 +36,19 @@ def _declares_currency(meta: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().upper() == "TRUE")
 
 
+def _metadata(meta: Any) -> dict[str, str]:
+    """A directive's own metadata as text (``asset-class: "equity"``), without the source
+    position Beancount adds."""
+    return {
+        str(k): str(v).upper() if isinstance(v, bool) else str(v)
+        for k, v in (meta or {}).items()
+        if k not in ("filename", "lineno") and v is not None
+    }
+
+
 def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
-    """Rows of every transaction (padding included), posting, price and account."""
+    """Rows of every transaction (padding included), posting, price, account and commodity
+    directive."""
     from beancount.core import data
     from beancount.core.position import Cost
 
@@ -95,8 +106,10 @@ def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
                     entry.amount.number,
                 )
             )
-        elif isinstance(entry, data.Commodity) and _declares_currency(entry.meta):
-            rows.declared_currencies.add(entry.currency)
+        elif isinstance(entry, data.Commodity):
+            if _declares_currency(entry.meta):
+                rows.declared_currencies.add(entry.currency)
+            rows.commodities[entry.currency] = _metadata(entry.meta)
         elif isinstance(entry, data.Open):
             opened[entry.account] = [entry.account, entry.date, None, list(entry.currencies or [])]
         elif isinstance(entry, data.Close) and entry.account in opened:

@@ -40,6 +40,7 @@ class InputSpec(BaseModel):
     description: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    pattern: str | None = None  # a string input's regular expression
 
 
 class StepSpec(BaseModel):
@@ -85,10 +86,9 @@ class PatternSpec(BaseModel):
         fields: dict[str, Any] = {}
         for name, spec in self.inputs.items():
             kind = _TYPES[spec.type]
-            if spec.required:
-                fields[name] = (kind, Field(..., ge=spec.minimum, le=spec.maximum))
-            else:
-                fields[name] = (kind | None, Field(spec.default, ge=spec.minimum, le=spec.maximum))
+            default = ... if spec.required else spec.default
+            field = Field(default, ge=spec.minimum, le=spec.maximum, pattern=spec.pattern)
+            fields[name] = (kind, field) if spec.required else (kind | None, field)
         model: type[BaseModel] = create_model(
             f"{self.id}_inputs", __config__=ConfigDict(extra="forbid"), **fields
         )

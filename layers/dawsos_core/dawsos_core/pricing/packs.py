@@ -3,7 +3,9 @@
 1. Under a per-(date, policy) lock, the instrument universe: every commodity that a synced
    commit holds at the date, or moves since the previous weekday, in an account under a
    portfolio's prefixes. A commodity is a currency when the policy's FX source publishes it
-   or a ledger declares it; the others are instruments.
+   or a ledger declares it; the others are instruments. The portfolios' benchmarks are
+   priced too when the price source has a recent enough price and the FX source fixes its
+   currency, and left out otherwise (a comparison then names the missing days).
 2. The price of every instrument (from the price source) and the FX source's own fixing of
    every currency needed (those held, those prices are quoted in, every portfolio's base),
    each with its source and observation date, within the policy's maximum ages. Anything
@@ -116,12 +118,14 @@ def _collect(
     published = fx.publishes()
     currencies = published | declared_currencies(conn)
     instruments = sorted(held - currencies)
+    # benchmarks are priced when they can be: one portfolio's benchmark never fails a pack
+    benchmarks = sorted({b for pf in portfolios for b in pf.benchmarks} - currencies - held)
     problems: list[str] = []
     found: dict[str, PriceObservation] = {}
     commit = latest_commit(conn)
-    if instruments and commit is not None:
+    if (instruments or benchmarks) and commit is not None:
         try:
-            found = prices_from(conn, commit.commit_hash).prices(instruments, on)
+            found = prices_from(conn, commit.commit_hash).prices(instruments + benchmarks, on)
         except ProviderError as exc:
             problems.append(exc.message)
     prices: list[PriceRow] = []
@@ -138,14 +142,23 @@ def _collect(
             )
             continue
         prices.append((commodity, obs.quote_currency, obs.value, obs.source, obs.observed_on))
+    optional = {
+        c: obs
+        for c, obs in found.items()
+        if c in benchmarks and (on - obs.observed_on).days <= policy.max_price_age_days
+    }
     wanted = (held & currencies) | {p[1] for p in prices} | {p.base_currency for p in portfolios}
     wanted.discard(policy.pivot)
     fixed: dict[str, Observation] = {}
     try:
-        fixed = fx.fixings(sorted(wanted), on, policy.max_fx_age_days)
+        asked = wanted | ({o.quote_currency for o in optional.values()} - {policy.pivot})
+        fixed = fx.fixings(sorted(asked), on, policy.max_fx_age_days)
     except ProviderError as exc:
         problems.append(exc.message)
         wanted = set()  # nothing more to say of each currency
+    for commodity, obs in sorted(optional.items()):
+        if obs.quote_currency in fixed or obs.quote_currency == policy.pivot:
+            prices.append((commodity, obs.quote_currency, obs.value, obs.source, obs.observed_on))
     for currency in sorted(wanted - set(fixed)):
         unpublished = "" if currency in published else f"; {fx.source} does not publish it"
         problems.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,6 +38,7 @@ class LedgerRows:
     transactions: list[TransactionRow] = field(default_factory=list)
     postings: list[PostingRow] = field(default_factory=list)
     prices: list[PriceRow] = field(default_factory=list)
+    commodities: dict[str, dict[str, str]] = field(default_factory=dict)  # their metadata
 
 
 def under_prefixes(prefixes: str, account: str = "account") -> str:
@@ -189,7 +191,21 @@ def insert_commit(
         ("commit_hash", "price_no", "date", "commodity", "quote_currency", "number"),
         ((commit_hash, *row) for row in rows.prices),
     )
+    copy_rows(
+        conn,
+        "ledger_commodities",
+        ("commit_hash", "commodity", "meta"),
+        ((commit_hash, c, json.dumps(meta)) for c, meta in sorted(rows.commodities.items())),
+    )
     return True
+
+
+def commodity_metadata(conn: Connection, commit_hash: str) -> dict[str, dict[str, str]]:
+    """The metadata of each commodity directive of the commit (text values)."""
+    rows = conn.execute(
+        "SELECT commodity, meta FROM ledger_commodities WHERE commit_hash = %s", (commit_hash,)
+    ).fetchall()
+    return {r["commodity"]: dict(r["meta"]) for r in rows}
 
 
 def unmatched_prefixes(conn: Connection, commit_hash: str, prefixes: list[str]) -> list[str]:

@@ -4,7 +4,7 @@ is indistinguishable from one that does not exist."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dawsos_core.db.connection import Connection
 
@@ -19,10 +19,12 @@ class PortfolioRecord:
     base_currency: str
     created_at: dt.datetime
     ledger_id: str = "default"
+    benchmarks: list[str] = field(default_factory=list)
 
 
 _COLUMNS = (
-    "id, owner_sub, name, account_prefixes, internal_prefixes, base_currency, created_at, ledger_id"
+    "id, owner_sub, name, account_prefixes, internal_prefixes, base_currency, created_at,"
+    " ledger_id, benchmarks"
 )
 
 
@@ -30,7 +32,8 @@ def insert_portfolio(conn: Connection, record: PortfolioRecord) -> bool:
     """False (nothing written) when the id is taken."""
     row = conn.execute(
         "INSERT INTO portfolios (id, owner_sub, name, account_prefixes, internal_prefixes,"
-        " base_currency) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING id",
+        " base_currency, benchmarks) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (id) DO NOTHING RETURNING id",
         (
             record.id,
             record.owner_sub,
@@ -38,6 +41,7 @@ def insert_portfolio(conn: Connection, record: PortfolioRecord) -> bool:
             record.account_prefixes,
             record.internal_prefixes,
             record.base_currency,
+            record.benchmarks,
         ),
     ).fetchone()
     return row is not None

@@ -449,3 +449,39 @@ def window_moves(
         ),
         currencies=frozenset([r["currency"] for r in currencies] + [pivot]),
     )
+
+
+def commodity_values(
+    conn: Connection,
+    *,
+    commodities: list[str],
+    pack_ids: list[str],
+    pivot: str,
+    quoted: str,
+    base_currency: str,
+) -> dict[str, list[tuple[dt.date, float | None]]]:
+    """Each commodity's value of one unit in base with each pack, in date order: its price
+    times its quote currency's rate (a currency at its rate); None where the pack has
+    neither."""
+    rows = conn.execute(
+        f"WITH {_RATES}"
+        " SELECT c.commodity, k.date,"
+        "  (coalesce(p.price, CASE WHEN t.rate IS NOT NULL AND p.pack_id IS NULL THEN 1 END)"
+        "   * t.rate)::float8 AS value"
+        " FROM packs k CROSS JOIN unnest(%(commodities)s::text[]) AS c(commodity)"
+        " LEFT JOIN pack_prices p ON p.pack_id = k.pack_id AND p.commodity = c.commodity"
+        " LEFT JOIN to_base t ON t.pack_id = k.pack_id"
+        "  AND t.currency = coalesce(p.quote_currency, c.commodity)"
+        " ORDER BY c.commodity, k.date",
+        {
+            "commodities": commodities,
+            "packs": pack_ids,
+            "pivot": pivot,
+            "quoted": quoted,
+            "base": base_currency,
+        },
+    ).fetchall()
+    values: dict[str, list[tuple[dt.date, float | None]]] = {c: [] for c in commodities}
+    for r in rows:
+        values[r["commodity"]].append((r["date"], r["value"]))
+    return values
