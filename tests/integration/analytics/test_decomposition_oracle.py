@@ -8,9 +8,13 @@ imports nothing from dawsos_core) and the effects sum to the TWR."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +24,7 @@ from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_core.valuations import portfolio_performance
 from dawsos_local.postgres import drop_database, ensure_database
-from tests.conftest import with_database
+from tests.conftest import ApiResponse, with_database
 from tests.integration.conftest import LedgerRepo, backfill_ecb
 from tests.oracles.decomposition import Decomposition, reference_decomposition
 
@@ -35,7 +39,7 @@ WITHIN = 1e-10  # each linked effect, a fraction of the start value
 @pytest.fixture(scope="module")
 def brokerage(
     pg_admin_url: str, template_database: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
+) -> Iterator[tuple[Database, str]]:
     name = f"dawsos_ca_{uuid.uuid4().hex[:8]}"
     ensure_database(pg_admin_url, name, template=template_database)
     url = with_database(pg_admin_url, name)
@@ -53,17 +57,17 @@ def brokerage(
         )
         create_portfolio(db, spec)
     backfill_ecb(db, START, END, today=dt.date(2025, 7, 1))
-    yield db
+    yield db, url
     db.close()
     drop_database(pg_admin_url, name)
 
 
 @pytest.fixture(scope="module", params=BASES)
 def both(
-    brokerage: Database, request: pytest.FixtureRequest
+    brokerage: tuple[Database, str], request: pytest.FixtureRequest
 ) -> tuple[Attribution, float, Decomposition]:
     base = request.param
-    answer = portfolio_performance(brokerage, f"broker-{base.lower()}", START, END, policy="ECB")
+    answer = portfolio_performance(brokerage[0], f"broker-{base.lower()}", START, END, policy="ECB")
     expected = reference_decomposition(LEDGER, ACCOUNTS, INTERNAL, base, START, END)
     return answer.attribution, answer.metrics.twr, expected
 
@@ -110,3 +114,83 @@ def test_each_holdings_effects_equal_the_reference(
                 commodity,
                 name,
             )
+
+
+@pytest.fixture
+def execute(
+    brokerage: tuple[Database, str],
+    api_env: Callable[[str], None],
+    call_api: Callable[..., ApiResponse],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[str, dict[str, Any]], ApiResponse]:
+    """POST /v1/execute as the brokerage's owner on the evening of the last day."""
+    monkeypatch.setenv("DAWSOS_NOW", "2025-06-30T18:00:00Z")
+    api_env(brokerage[1])
+
+    def run(pattern_id: str, inputs: dict[str, Any]) -> ApiResponse:
+        body = json.dumps({"pattern_id": pattern_id, "inputs": inputs})
+        return call_api("execute", "POST", "/v1/execute", body=body, sub="broker")
+
+    return run
+
+
+def test_the_income_report_sums_what_the_reference_classifies(
+    execute: Callable[[str, dict[str, Any]], ApiResponse],
+) -> None:
+    expected = reference_decomposition(LEDGER, ACCOUNTS, INTERNAL, "CAD", START, END)
+    by_holding: dict[str, dict[str, Decimal]] = {}
+    for day in expected.days:
+        for commodity, effects in day.values.holdings.items():
+            row = by_holding.setdefault(commodity, dict.fromkeys((*INCOME, *COSTS), Decimal(0)))
+            for kind in row:
+                row[kind] += getattr(effects, kind)
+        loose = by_holding.setdefault("(none)", dict.fromkeys((*INCOME, *COSTS), Decimal(0)))
+        for kind in loose:
+            loose[kind] += getattr(day.values.unattributed, kind)
+
+    response = execute("income_report", {"portfolio_id": "broker-cad"})
+
+    assert response.status == HTTPStatus.OK, response.body
+    report = response.body["result"]["income"]
+    ours = {row["holding"]: row for row in report["by_holding"]}
+    for holding, amounts in by_holding.items():
+        for kind, amount in amounts.items():
+            got = ours[holding][kind] if holding in ours else 0.0
+            assert got == pytest.approx(float(amount), abs=1e-6), (holding, kind)
+    assert ours["CORA"]["dividends"] > 0
+    assert ours["(none)"]["withholding"] < 0  # the tax account names no security
+    assert sum(m["income"] for m in report["by_month"]) == pytest.approx(
+        report["total"]["income"], abs=1e-9
+    )
+    assert report["yield_on_cost"] is None  # half a year of history: no trailing year
+    assert "less than twelve months" in report["yield_reason"]
+
+
+def test_allocation_groups_by_metadata_and_names_what_it_cannot_classify(
+    execute: Callable[[str, dict[str, Any]], ApiResponse],
+) -> None:
+    response = execute("allocation", {"portfolio_id": "broker-usd", "lookback_days": 130})
+
+    assert response.status == HTTPStatus.OK, response.body
+    a = response.body["result"]["allocation"]
+    weights = {s["group"]: s["weight"] for s in a["by_commodity"]}
+    assert sum(weights.values()) == pytest.approx(1.0, abs=1e-12)
+    sectors = {s["group"]: s["weight"] for s in a["by_metadata"]["sector"]}
+    assert sectors["unclassified"] == pytest.approx(
+        sum(w for c, w in weights.items() if c not in {"ACME", "BOLT", "ZETA", "EUST"}),
+        abs=1e-12,
+    )
+    assert "CORA" in a["unclassified"]["sector"]
+    classes = {s["group"]: s["weight"] for s in a["by_metadata"]["asset-class"]}
+    assert set(classes) == {"equity", "cash"}
+    accounts = {s["group"]: s["weight"] for s in a["by_account"]}
+    currencies = {s["group"]: s["weight"] for s in a["by_currency"]}
+    assert accounts["Assets:Broker:CA"] == pytest.approx(currencies["CAD"], abs=1e-12)
+    assert a["concentration"]["herfindahl"] == pytest.approx(
+        sum(w * w for w in weights.values()), abs=1e-12
+    )
+    assert a["concentration"]["largest"] == max(weights, key=lambda c: weights[c])
+    over_time = a["over_time"]
+    assert over_time["dates"][-1] == "2025-06-30"
+    last = {c: w[-1] for c, w in over_time["by_commodity"].items()}
+    assert last == pytest.approx(weights, abs=1e-12)

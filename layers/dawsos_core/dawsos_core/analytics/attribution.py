@@ -29,6 +29,7 @@ factors k_t / k link them over the window.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -146,14 +147,10 @@ def decompose(series: ValuationSeries, holdings: HoldingDays, moves: Moves) -> A
     effects["trading"] = trading
 
     # income and costs, sparse: (class, day's row, holding's column or -1, effect)
-    named_income: list[tuple[str, int, int, float]] = []
-    for i, kind in enumerate(moves.kind):
-        cls = income_class(moves.account[i]) if kind == "I" else None
-        if cls is not None:
-            t = int(days.row[moves.day[i]]) - 1
-            owner = days.owner(i, t)
-            column = -1 if owner is None else days.col[owner]
-            named_income.append((cls, t, column, -float(moves.trade_value[i])))
+    named_income = [
+        (cls, t, -1 if owner is None else days.col[owner], effect)
+        for cls, t, owner, effect in days.income()
+    ]
 
     pnl_day = series.values[1:] + series.flow_out[1:] - series.values[:-1] - series.flow_in[1:]
     named = sum(e.sum(axis=1) for e in effects.values()) + np.bincount(
@@ -202,6 +199,28 @@ def decompose(series: ValuationSeries, holdings: HoldingDays, moves: Moves) -> A
     )
 
 
+@dataclass(frozen=True)
+class IncomePosting:
+    """A posting to an internal account its name classifies, as its effect in base."""
+
+    date: dt.date
+    kind: str  # one of INCOME or COSTS
+    holding: str | None  # the holding it belongs to, None when it names none
+    amount_base: float  # income positive, costs negative
+
+
+def income_postings(
+    series: ValuationSeries, holdings: HoldingDays, moves: Moves
+) -> list[IncomePosting]:
+    """The window's income and cost postings, each with its holding, as the decomposition
+    counts them."""
+    days = _Days(series, holdings, moves)
+    return [
+        IncomePosting(series.dates[t + 1], cls, owner, effect)
+        for cls, t, owner, effect in days.income()
+    ]
+
+
 class _Days:
     """The window's holding-days as (day x holding) matrices over every commodity that is
     held or moved: base value (0 when not held), close of one unit in base and rate of its
@@ -245,6 +264,17 @@ class _Days:
             [self.col[c] for c, w in zip(moves.commodity, which, strict=True) if w],
             dtype=np.int64,
         )
+
+    def income(self) -> list[tuple[str, int, str | None, float]]:
+        """Each classified internal posting: its class, its return's row, the holding it
+        belongs to (None: none) and its effect in base (minus its trade value)."""
+        m, found = self._moves, []
+        for i, kind in enumerate(m.kind):
+            cls = income_class(m.account[i]) if kind == "I" else None
+            if cls is not None:
+                t = int(self.row[m.day[i]]) - 1
+                found.append((cls, t, self.owner(i, t), -float(m.trade_value[i])))
+        return found
 
     def owner(self, i: int, t: int) -> str | None:
         """The holding a classified internal posting belongs to (``t`` its return's row)."""

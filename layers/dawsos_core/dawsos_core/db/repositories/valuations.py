@@ -485,3 +485,17 @@ def commodity_values(
     for r in rows:
         values[r["commodity"]].append((r["date"], r["value"]))
     return values
+
+
+def holding_currencies(
+    conn: Connection, portfolio_id: str, commit_hash: str, pack_ids: list[str]
+) -> dict[str, str]:
+    """The quote currency of each commodity the portfolio holds on any of the packs' days."""
+    rows = conn.execute(
+        "SELECT DISTINCT ON (h.commodity) h.commodity, h.price_currency"
+        " FROM valuations v JOIN holding_valuations h ON h.valuation_id = v.id"
+        " WHERE v.portfolio_id = %s AND v.ledger_commit_hash = %s AND v.pack_id = ANY(%s)"
+        " ORDER BY h.commodity, v.date DESC",
+        (portfolio_id, commit_hash, pack_ids),
+    ).fetchall()
+    return {r["commodity"]: r["price_currency"] for r in rows}
