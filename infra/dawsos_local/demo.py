@@ -26,12 +26,14 @@ from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_core.valuations import Revaluation, portfolio_performance, revalue_commit
 from dawsos_local import example_ledger
 from dawsos_local.backfill import backfill_packs
+from dawsos_local.demo_analytics import print_analytics
 from dawsos_local.stack import DataDir, LocalStack
 from dawsos_local.tokens import mint
 
 # The demo runs as of the last date the offline ECB rates cover, after that day's 16:30 cut.
 DEMO_NOW = "2026-10-30T18:00:00+00:00"
 PACK_POLICY = "ECB"
+PACK_DAYS = 730  # two years of packs: a trailing year of income, and a calendar year
 
 DEMO_PORTFOLIO = PortfolioSpec(
     id="demo",
@@ -40,6 +42,7 @@ DEMO_PORTFOLIO = PortfolioSpec(
     account_prefixes=["Assets:US:ETrade"],
     internal_prefixes=["Income:US:ETrade", "Expenses:Financial:Commissions"],
     base_currency="CAD",
+    benchmarks=["ITOT", "VBMPX"],  # the US stock market, and a bond fund nobody there holds
 )
 # The same accounts in US dollars: one set of packs values both.
 DEMO_USD_PORTFOLIO = DEMO_PORTFOLIO.model_copy(
@@ -107,7 +110,7 @@ def _ledger_steps(db: Database, data_dir: DataDir, console: Console) -> None:
 
 def _pack_steps(db: Database, data_dir: DataDir, console: Console) -> None:
     end = example_ledger.END
-    days = weekdays(end - dt.timedelta(days=365), end)
+    days = weekdays(end - dt.timedelta(days=PACK_DAYS), end)
     result = backfill_packs(
         db,
         days,
@@ -221,8 +224,13 @@ def _overview_over_http(url: str, token: str, console: Console) -> str | None:
     table.add_row("Sharpe", f"{m['sharpe']:.3f}")
     table.add_row("max drawdown", f"{100 * m['max_drawdown']:.2f}%")
     table.add_row(
-        "attribution local / FX / interaction",
+        "market: local / FX / interaction",
         f"{100 * a['local']:.2f}% / {100 * a['fx']:.2f}% / {100 * a['interaction']:.2f}%",
+    )
+    table.add_row(
+        "trading / income / costs / other",
+        f"{100 * a['trading']:.2f}% / {100 * a['income']:.2f}% / {100 * a['costs']:.2f}% / "
+        f"{100 * a['other']:.2f}%",
     )
     table.add_row(
         "pricing pack", f"{provenance['pricing_pack_id']} ({provenance['pricing_policy']})"
@@ -348,6 +356,7 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
         if execution_id is not None:
             ok = _export_over_http(stack.url, token, execution_id, data_dir, console) and ok
         ok = _feeds_over_http(stack.url, token, console) and ok
+        ok = print_analytics(stack.url, token, http_json, console) and ok
     finally:
         with console.status("stopping..."):
             stack.stop()

@@ -34,6 +34,19 @@ STATEMENT = f"""2022-01-01 open Income:US:Gifts USD
 """
 
 
+# How the demo classifies its commodities: metadata added to bean-example's directives,
+# which allocations group by.
+CLASSIFICATION = {
+    "USD": {"asset-class": "cash", "region": "US"},
+    "ITOT": {"asset-class": "equity", "region": "US", "sector": "broad market"},
+    "VHT": {"asset-class": "equity", "region": "US", "sector": "health care"},
+    "VEA": {"asset-class": "equity", "region": "developed ex-US", "sector": "broad market"},
+    "GLD": {"asset-class": "commodity", "region": "global"},
+    "VBMPX": {"asset-class": "bonds", "region": "US"},
+    "RGAGX": {"asset-class": "equity", "region": "US", "sector": "growth"},
+}
+
+
 @dataclass(frozen=True)
 class ExampleLedger:
     repo: Path
@@ -59,7 +72,18 @@ def generate_text() -> str:
         text=True,
         timeout=300,
     )
-    return out.stdout
+    return classified(out.stdout)
+
+
+def classified(text: str) -> str:
+    """The ledger with the CLASSIFICATION metadata under each commodity directive."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        lines.append(line)
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "commodity" and parts[2] in CLASSIFICATION:
+            lines.extend(f'  {k}: "{v}"\n' for k, v in CLASSIFICATION[parts[2]].items())
+    return "".join(lines)
 
 
 def ensure_repository(repo: Path) -> ExampleLedger:

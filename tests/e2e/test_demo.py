@@ -36,7 +36,8 @@ def test_demo_runs_the_whole_job_over_http_and_stops_every_part(tmp_path: Path) 
         "TWR / annualised": r"-?\d+\.\d\d%",
         "Sharpe": r"-?\d+\.\d{3}",
         "max drawdown": r"-?\d+\.\d\d%",
-        "attribution local / FX / interaction": r"-?\d+\.\d\d% / -?\d+\.\d\d% / -?\d+\.\d\d%",
+        "market: local / FX / interaction": r"-?\d+\.\d\d% / -?\d+\.\d\d% / -?\d+\.\d\d%",
+        "trading / income / costs / other": r"(-?\d+\.\d\d% / ){3}-?\d+\.\d\d%",
         "pricing pack": r"PP_ECB_2026-10-30_[0-9a-f]{12} \(ECB\)",
         "ledger commit": r"[0-9a-f]{40}",
     }
@@ -58,5 +59,13 @@ def test_demo_runs_the_whole_job_over_http_and_stops_every_part(tmp_path: Path) 
     changed = re.findall(r"│ demo-usd\s+│ [0-9a-f]{12} │ (-?\d+\.\d{4})% │", out)
     assert len(changed) == 2
     assert changed[0] != changed[1], "the backdated deposit changes the USD portfolio's TWR"
+    pct = r"-?\d+\.\d\d%"
+    for pattern in ("period_returns", "benchmark_comparison", "allocation", "income_report"):
+        assert f"POST /v1/execute {pattern} -> 200" in out
+    assert re.search(rf"│ 1y\s+│ {day}\s+│ {pct}\s+│ {pct} a year", out), out
+    for benchmark in ("ITOT", "VBMPX"):  # held, and held by no one in the portfolio
+        assert re.search(rf"│ {benchmark}\s+│ {pct}\s+│ {pct}\s+│ {pct}", out), out
+    assert re.search(rf"│ asset-class\s+│ equity {pct}", out), out
+    assert re.search(r"│ all\s+│ \d+\.\d\d\s+│", out), out
     assert "stopped every part" in out
     assert not (data_dir / "postgres" / "postmaster.pid").exists()

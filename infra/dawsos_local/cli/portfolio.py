@@ -97,6 +97,11 @@ def create(
         f"owned by {record.owner_sub}, base {record.base_currency}; valued with {valued} "
         f"{chosen.name} packs"
     )
+    if record.benchmarks:
+        console.print(
+            f"benchmarks {', '.join(record.benchmarks)}: priced by every pack built from now "
+            "on; dawsos pack backfill restates earlier days with them"
+        )
 
 
 @portfolio.command("list")

@@ -3,6 +3,7 @@ Expenses prefixes whose postings are return rather than external flows."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from dawsos_core.db.repositories.portfolios import (
     PortfolioRecord,
     insert_portfolio,
     portfolio_by_id,
+    set_benchmarks,
 )
 from dawsos_core.errors import BadRequest, Conflict, NotFound, Unprocessable
 
@@ -72,6 +74,7 @@ def create_portfolio(
     db: Database, spec: PortfolioSpec, *, currencies: frozenset[str] | None = None
 ) -> tuple[PortfolioRecord, bool]:
     """Create it, or confirm an identical one exists (False); a different one is a 409.
+    The benchmarks are not part of its definition: those of the spec replace them.
 
     When a ledger has been synced, every prefix must match one of its accounts. With
     ``currencies`` (what the pricing policy's FX source crosses to), the base currency must
@@ -98,22 +101,14 @@ def create_portfolio(
         if insert_portfolio(conn, record):
             return record, True
         existing = portfolio_by_id(conn, spec.id, None)
-    assert existing is not None
-    same = (
-        existing.owner_sub,
-        existing.account_prefixes,
-        existing.internal_prefixes,
-        existing.base_currency,
-        existing.benchmarks,
-    ) == (
-        record.owner_sub,
-        record.account_prefixes,
-        record.internal_prefixes,
-        record.base_currency,
-        record.benchmarks,
-    )
-    if not same:
-        raise Conflict(f"portfolio {spec.id} already exists with another definition")
+        assert existing is not None
+        definition = ("owner_sub", "account_prefixes", "internal_prefixes", "base_currency")
+        same = all(getattr(existing, f) == getattr(record, f) for f in definition)
+        if not same:
+            raise Conflict(f"portfolio {spec.id} already exists with another definition")
+        if existing.benchmarks != record.benchmarks:  # they change no valuation
+            set_benchmarks(conn, spec.id, record.benchmarks)
+            existing = dataclasses.replace(existing, benchmarks=record.benchmarks)
     return existing, False
 
 

@@ -154,3 +154,19 @@ def test_openapi_document_is_served_and_committed(
     assert response.body == __import__("json").loads(committed), (
         "the API changed: run `dawsos openapi` and commit functions/execute/openapi.json"
     )
+
+
+def test_every_pattern_has_a_request_example_its_inputs_accept(
+    call_api: Callable[..., ApiResponse],
+) -> None:
+    from dawsos_core.orchestration.patterns import load_library
+
+    response = call_api("execute", "GET", "/openapi.json", sub=None)
+    body = response.body["paths"]["/v1/execute"]["post"]["requestBody"]
+    examples = body["content"]["application/json"]["examples"]
+    library = load_library()
+
+    assert set(examples) == set(library)
+    for pattern_id, example in examples.items():
+        assert example["value"]["pattern_id"] == pattern_id
+        library[pattern_id].validate_inputs(example["value"]["inputs"])  # a 400 would raise

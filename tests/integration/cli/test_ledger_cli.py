@@ -95,6 +95,24 @@ def test_flows_json_lists_signed_units(run, repo: LedgerRepo) -> None:  # type: 
     assert [(f["units"], f["direction"]) for f in flows] == [("-800", "out")]
 
 
+def test_benchmarks_are_named_listed_and_replaced_without_redefining(run, repo: LedgerRepo) -> None:  # type: ignore[no-untyped-def]
+    run("ledger", "sync", "--ledger", str(repo.path))
+    base = ("portfolio", "create", "--id", "b", "--owner", "alice", "--accounts", "Assets:Broker")
+
+    code, _, said = run(*base, "--benchmark", "ITOT", "--benchmark", "VWCE")
+    assert code == 0, said
+    assert "benchmarks ITOT, VWCE: priced by every pack built from now on" in said
+    code, _, said = run(*base, "--benchmark", "XIC")
+    assert code == 0, said
+    assert "already exists" in said
+    _, listed, _ = run("portfolio", "list")
+    assert "XIC" in listed
+    assert "VWCE" not in listed
+    code, _, err = run(*base, "--benchmark", "not a code")
+    assert code == 2
+    assert "benchmarks" in err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

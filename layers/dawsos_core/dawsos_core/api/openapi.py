@@ -6,6 +6,7 @@ resolver that includes every router, so one document describes the API the gatew
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
@@ -35,10 +36,40 @@ def openapi_json(*, description: str = API_DESCRIPTION) -> str:
     for router in (health.router, execute.router, exports.router):
         app.include_router(router)
 
-    return app.get_openapi_json_schema(
+    document = app.get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
         description=description,
         security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
         security=[{"bearer": []}],
     )
+    return with_pattern_examples(document)
+
+
+# Sample values of the library's required inputs, for the examples.
+_SAMPLE_INPUTS = {"portfolio_id": "demo", "start": "2025-11-03", "end": "2026-10-30"}
+
+
+def with_pattern_examples(document: str) -> str:
+    """The document with one request example per library pattern on POST /v1/execute: its
+    id, its required inputs (sample values) and its other inputs at their defaults."""
+    from dawsos_core.orchestration.patterns import load_library
+
+    doc = json.loads(document)
+    examples = {
+        p.id: {
+            "summary": p.description,
+            "value": {
+                "pattern_id": p.id,
+                "inputs": {
+                    name: _SAMPLE_INPUTS[name] if spec.required else spec.default
+                    for name, spec in p.inputs.items()
+                    if spec.required or spec.default not in (None, "")
+                },
+            },
+        }
+        for p in load_library().values()
+    }
+    body = doc["paths"]["/v1/execute"]["post"]["requestBody"]["content"]["application/json"]
+    body["examples"] = examples
+    return json.dumps(doc, indent=2)

@@ -28,6 +28,10 @@ _COLUMNS = (
 )
 
 
+def set_benchmarks(conn: Connection, portfolio_id: str, benchmarks: list[str]) -> None:
+    conn.execute("UPDATE portfolios SET benchmarks = %s WHERE id = %s", (benchmarks, portfolio_id))
+
+
 def insert_portfolio(conn: Connection, record: PortfolioRecord) -> bool:
     """False (nothing written) when the id is taken."""
     row = conn.execute(
