@@ -260,13 +260,53 @@ def overview_event_for(
     inputs: dict[str, Any] = {"portfolio_id": portfolio_id}
     if lookback_days is not None:
         inputs["lookback_days"] = lookback_days
+    return pattern_event("portfolio_overview", inputs, sub)
+
+
+def pattern_event(pattern_id: str, inputs: dict[str, Any], sub: str) -> dict[str, Any]:
     return http_api_event(
         "POST",
         "/v1/execute",
-        body=json.dumps({"pattern_id": "portfolio_overview", "inputs": inputs}),
+        body=json.dumps({"pattern_id": pattern_id, "inputs": inputs}),
         claims={"sub": sub},
         headers={"content-type": "application/json"},
     )
+
+
+def interleaved(
+    console: Console, url: str, now: str, events: Mapping[str, dict[str, Any]], repeat: int
+) -> dict[str, list[float]]:
+    """Warm handler seconds of each event, the events taking turns so that the machine's
+    noise falls on all of them alike; prints their p50 and p95."""
+    saved = dict(os.environ)
+    os.environ.update(
+        DATABASE_URL=url,
+        DAWSOS_NOW=now,
+        POWERTOOLS_LOG_LEVEL="WARNING",
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_METRICS_DISABLED="true",
+    )
+    resources.reset()
+    seconds: dict[str, list[float]] = {name: [] for name in events}
+    try:
+        handler = load_handler(FUNCTIONS_DIR / "execute" / "app.py")
+        for turn in range(repeat + 2):  # two warm-up turns
+            for name, event in events.items():
+                started = time.perf_counter()
+                response = handler(fresh_request(event), LambdaContext("execute"))
+                elapsed = time.perf_counter() - started
+                assert response["statusCode"] == 200, response["body"][:500]
+                if turn >= 2:
+                    seconds[name].append(elapsed)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        resources.reset()
+    table = Table("pattern", "p50", "p95")
+    for name, values in seconds.items():
+        table.add_row(name, ms(p(values, 50)), ms(p(values, 95)))
+    console.print(table)
+    return seconds
 
 
 def measure(

@@ -1,5 +1,6 @@
 """Warm ``POST /v1/execute portfolio_overview`` for a synthetic portfolio of 500 holdings
-over ten years of weekdays (2,609 packs), in-process, with the same measures as the demo's.
+over ten years of weekdays (2,609 packs), in-process, with the same measures as the demo's,
+then ``period_returns`` over the same history beside it, in turns (target: at most 2x).
 
 The ledger is real Beancount (500 commodities bought once, synced from Git); the packs are
 written through the pack repository's own path (content rows while warming, then fresh)
@@ -28,8 +29,9 @@ from dawsos_core.portfolios import PortfolioSpec, create_portfolio, get_portfoli
 from dawsos_core.pricing.content import content_hash
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.valuation import value_with_packs
-from tests.bench.bench_execute import measure, overview_event_for
+from tests.bench.bench_execute import interleaved, measure, overview_event_for, pattern_event
 from tests.bench.database import bench_server
+from tests.bench.stats import p
 from tests.integration.conftest import LedgerRepo
 
 TITLE = "warm POST /v1/execute portfolio_overview: 500 holdings, ten years"
@@ -119,10 +121,14 @@ def run(console: Console) -> None:
         with ProcessPoolExecutor(1, mp_context=spawn) as pool:
             packs = pool.submit(_build, url, tmp).result()
         console.print(f"{packs} packs x {HOLDINGS} holdings; lookback {packs - 1} weekdays")
-        measure(
-            console,
-            url,
-            NOW,
-            overview_event_for("p500", "bench", lookback_days=packs - 1),
-            repeat=10,
+        overview = overview_event_for("p500", "bench", lookback_days=packs - 1)
+        measure(console, url, NOW, overview, repeat=10)
+        periods = pattern_event("period_returns", {"portfolio_id": PORTFOLIO}, "bench")
+        seconds = interleaved(
+            console, url, NOW, {"portfolio_overview": overview, "period_returns": periods}, 10
+        )
+        ratio = p(seconds["period_returns"], 50) / p(seconds["portfolio_overview"], 50)
+        console.print(
+            f"period_returns / portfolio_overview = {ratio:.2f}x (target <= 2x), both over "
+            f"all {packs} packs, in turns"
         )
