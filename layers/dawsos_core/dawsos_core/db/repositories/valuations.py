@@ -337,7 +337,8 @@ class Moves:
     account) or O (outside: the transaction crosses the boundary there). ``trade_value`` is
     the posting at its own price (its ``@`` price, else its cost, else its units) in base at
     the day's rate; ``market_value`` an outside leg valued like a holding (NaN otherwise).
-    ``currencies``: every commodity the window's packs fix."""
+    ``currencies``: every commodity the window's packs fix on its first and last days and on
+    the days with postings, so every currency it holds."""
 
     day: npt.NDArray[np.int32]
     txn: npt.NDArray[np.int64]
@@ -366,8 +367,9 @@ def no_moves() -> Moves:
 
 
 _MOVES = f"""
-WITH {_RATES},
-sided AS (
+WITH packs AS (
+    SELECT id AS pack_id, date FROM pricing_packs WHERE id = ANY(%(packs)s)
+), sided AS (
     SELECT txn_id, date, account, currency, units, price_number, price_currency, cost_number,
            cost_currency,
            CASE WHEN {under_prefixes("%(holdings)s")} THEN 'H'
@@ -375,21 +377,33 @@ sided AS (
     FROM ledger_postings
     WHERE commit_hash = %(commit)s
       AND date > (SELECT min(date) FROM packs) AND date <= (SELECT max(date) FROM packs)
-), touching AS (
-    SELECT txn_id FROM sided GROUP BY txn_id HAVING bool_or(kind <> 'O')
+), counted AS (
+    -- a window function, not a join: the planner cannot size a CTE's groups
+    SELECT s.*, k.pack_id, k.date AS day_date,
+           bool_or(s.kind <> 'O') OVER (PARTITION BY s.txn_id) AS touches
+    FROM sided s JOIN packs k ON k.date = {_COUNTED_ON.format(date="s.date")}
+), fixings AS (  -- only the packs of the days with postings
+    SELECT pack_id, currency, rate FROM pack_fixings
+    WHERE pack_id IN (SELECT pack_id FROM counted WHERE touches)
+    UNION ALL SELECT DISTINCT pack_id, %(pivot)s, 1 FROM counted WHERE touches
+), to_base AS (
+    SELECT f.pack_id, f.currency,
+           CASE WHEN %(quoted)s = 'per_pivot' THEN b.rate / f.rate ELSE f.rate / b.rate END
+               AS rate
+    FROM fixings f JOIN fixings b ON b.pack_id = f.pack_id AND b.currency = %(base)s
 )
-SELECT k.date - %(start)s::date AS day, s.txn_id, s.kind, s.account, s.currency AS commodity,
-       s.units, coalesce(s.price_currency, s.cost_currency, s.currency) AS value_currency,
+SELECT s.day_date - %(start)s::date AS day, s.txn_id, s.kind, s.account,
+       s.currency AS commodity, s.units, s.pack_id, s.day_date AS date,
+       coalesce(s.price_currency, s.cost_currency, s.currency) AS value_currency,
        s.units * coalesce(s.price_number, s.cost_number, 1) * v.rate AS trade_value,
-       CASE WHEN s.kind = 'O' THEN s.units * coalesce(p.price, 1) * m.rate END AS market_value,
-       k.date
-FROM sided s JOIN touching USING (txn_id)
-JOIN packs k ON k.date = {_COUNTED_ON.format(date="s.date")}
-LEFT JOIN to_base v ON v.pack_id = k.pack_id
+       CASE WHEN s.kind = 'O' THEN s.units * coalesce(p.price, 1) * m.rate END AS market_value
+FROM counted s
+LEFT JOIN to_base v ON v.pack_id = s.pack_id
     AND v.currency = coalesce(s.price_currency, s.cost_currency, s.currency)
-LEFT JOIN pack_prices p ON s.kind = 'O' AND p.pack_id = k.pack_id AND p.commodity = s.currency
-LEFT JOIN to_base m ON s.kind = 'O' AND m.pack_id = k.pack_id
+LEFT JOIN pack_prices p ON s.kind = 'O' AND p.pack_id = s.pack_id AND p.commodity = s.currency
+LEFT JOIN to_base m ON s.kind = 'O' AND m.pack_id = s.pack_id
     AND m.currency = coalesce(p.quote_currency, s.currency)
+WHERE s.touches
 ORDER BY day, s.txn_id"""
 
 
@@ -433,8 +447,10 @@ def window_moves(
             [f"the packs cannot value {u}" for u in unvalued[:10]]
             + ([f"and {len(unvalued) - 10} more"] if len(unvalued) > 10 else [])
         )
+    # what is held on any day was held on the first or moved on a day with postings
+    fixed = {pack_ids[0], pack_ids[-1], *(r["pack_id"] for r in rows)}
     currencies = conn.execute(
-        "SELECT DISTINCT currency FROM pack_fixings WHERE pack_id = ANY(%s)", (pack_ids,)
+        "SELECT DISTINCT currency FROM pack_fixings WHERE pack_id = ANY(%s)", (sorted(fixed),)
     ).fetchall()
     return Moves(
         day=np.array([r["day"] for r in rows], dtype=np.int32),
