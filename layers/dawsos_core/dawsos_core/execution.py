@@ -29,11 +29,11 @@ from dawsos_core.observability.telemetry import annotate
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec
 from dawsos_core.portfolios import get_portfolio
+from dawsos_core.pricing.content import pack_set_hash
 from dawsos_core.pricing.gate import GatedPack, expected_pack, expected_pack_state, pinned_pack
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.rights.registry import load_registry
 from dawsos_core.settings import Settings
-from dawsos_core.valuations import pack_set_hash
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ one is named, with the reason its pack failed when it did (422).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -45,6 +44,7 @@ from dawsos_core.db.repositories.valuations import (
 from dawsos_core.errors import BadRequest, MissingObservations, NotFound, Unprocessable
 from dawsos_core.ledger.commits import pinned_commit
 from dawsos_core.portfolios import get_portfolio
+from dawsos_core.pricing.content import pack_set_hash
 from dawsos_core.pricing.policies import Policy, get_policy
 from dawsos_core.pricing.reconciliation import reconcile_valuation, require_passed
 from dawsos_core.pricing.valuation import value_with_packs
@@ -67,11 +67,6 @@ def covered_since(
     while previous_weekday(day) in live:
         day = previous_weekday(day)
     return day
-
-
-def pack_set_hash(pack_ids: list[str]) -> str:
-    """SHA-256 of a window's pack ids in date order, one per line: names the pack set."""
-    return hashlib.sha256("\n".join(pack_ids).encode()).hexdigest()
 
 
 def window_packs(

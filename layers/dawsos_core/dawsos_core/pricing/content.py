@@ -41,3 +41,8 @@ def canonical_content(
 
 def content_hash(on: dt.date, policy: str, prices: list[PriceRow], fixings: list[FixingRow]) -> str:
     return hashlib.sha256(canonical_content(on, policy, prices, fixings)).hexdigest()
+
+
+def pack_set_hash(pack_ids: list[str]) -> str:
+    """SHA-256 of a window's pack ids in date order, one per line: names the pack set."""
+    return hashlib.sha256("\n".join(pack_ids).encode()).hexdigest()
