@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dawsos_core.agents.financial_analyst import LEDGER_SOURCE
+from dawsos_core.agents.analyst_inputs import LEDGER_SOURCE
 from dawsos_core.macro import fred
 from dawsos_core.news import newsapi
 from dawsos_core.pricing.providers import boc, ecb, ledger_prices, market_data, wm4pm
