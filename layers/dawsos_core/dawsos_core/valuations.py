@@ -107,12 +107,14 @@ def performance_window(
     packs_as_of: dt.datetime,
     as_of_pack: PackDay | None = None,
     holdings: bool = True,
+    postings: bool = True,
 ) -> PerformanceWindow:
     """The window from the valuation at the end of ``start`` (rolled back to a weekday)
-    through ``end``, every day valued at the commit with its live pack, and (unless
-    ``holdings`` is false) every holding-day and the postings the days count. A window that
-    opens before the portfolio first holds anything opens on that day instead (and says
-    so); a day without a live pack after it is a 422."""
+    through ``end``, every day valued at the commit with its live pack, and unless told not
+    to, every holding-day (``holdings``) and the postings the days count (``postings``, read
+    only with the holding-days). A window that opens before the portfolio first holds
+    anything opens on that day instead (and says so); a day without a live pack after it
+    is a 422."""
     if start >= end:
         raise BadRequest(f"the window must end after it starts ({start} to {end})")
     inception = first_holding_date(conn, commit_hash, portfolio.account_prefixes)
@@ -157,7 +159,7 @@ def performance_window(
                 quoted=policy.quoted,
                 base_currency=portfolio.base_currency,
             )
-            if holdings
+            if holdings and postings
             else no_moves()
         ),
         requested_start=window_start(start),

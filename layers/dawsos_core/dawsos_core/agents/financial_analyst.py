@@ -111,8 +111,9 @@ def apply_pack(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
 def window(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
     """The portfolio's valuation series and holding-days over ``start``..``end``, the
     ``lookback_days`` before the pack date, or (``since: coverage``) all the history the
-    packs value without a gap; ``holdings: false`` reads no holding-days. For later steps,
-    not an output."""
+    packs value without a gap; ``holdings: false`` reads no holding-days and
+    ``postings: false`` none of the postings the decomposition needs. For later steps, not an
+    output."""
     portfolio, commit = ctx.require_portfolio()
     policy = get_policy(ctx.pricing_policy)
     as_of_pack = PackDay(ctx.pricing_pack_id, ctx.as_of)
@@ -131,6 +132,7 @@ def window(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capabili
         packs_as_of=ctx.packs_as_of,
         as_of_pack=as_of_pack,
         holdings=args.get("holdings", True) is not False,
+        postings=args.get("postings", True) is not False,
     )
     return CapabilityResult(answer, sources(ctx), frozenset(answer.pack_ids))
 
