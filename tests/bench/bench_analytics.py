@@ -18,7 +18,8 @@ from dawsos_core.analytics.attribution import decompose
 from dawsos_core.analytics.returns import ValuationSeries, annualised_twr, daily_returns, twr
 from dawsos_core.analytics.risk import max_drawdown, sharpe, sortino, volatility
 from dawsos_core.calendar import weekdays
-from dawsos_core.db.repositories.valuations import HoldingDays, no_moves
+from dawsos_core.db.repositories.moves import no_moves
+from dawsos_core.db.repositories.valuations import HoldingDays
 
 TITLE = "analytics: ten years x 500 holdings, ours (with the decomposition) vs empyrical"
 REPEAT = 20

@@ -26,6 +26,7 @@ from dawsos_core.db.repositories.ledger import (
     latest_commit,
     previous_commit,
 )
+from dawsos_core.db.repositories.moves import no_moves, window_moves
 from dawsos_core.db.repositories.packs import (
     PackDay,
     database_now,
@@ -37,9 +38,7 @@ from dawsos_core.db.repositories.valuations import (
     copy_valuations,
     holding_days,
     no_holding_days,
-    no_moves,
     valuation_points,
-    window_moves,
 )
 from dawsos_core.errors import BadRequest, MissingObservations, NotFound, Unprocessable
 from dawsos_core.ledger.commits import pinned_commit

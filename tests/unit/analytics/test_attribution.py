@@ -14,7 +14,8 @@ from hypothesis.extra.numpy import arrays
 
 from dawsos_core.analytics.attribution import Attribution, carino_factor, decompose, income_class
 from dawsos_core.analytics.returns import ValuationSeries
-from dawsos_core.db.repositories.valuations import HoldingDays, Moves
+from dawsos_core.db.repositories.moves import Moves
+from dawsos_core.db.repositories.valuations import HoldingDays
 
 MON, TUE = dt.date(2025, 3, 3), dt.date(2025, 3, 4)
 

@@ -38,7 +38,8 @@ import numpy as np
 from dawsos_core.analytics.returns import Floats, ValuationSeries, daily_returns
 
 if TYPE_CHECKING:
-    from dawsos_core.db.repositories.valuations import HoldingDays, Moves
+    from dawsos_core.db.repositories.moves import Moves
+    from dawsos_core.db.repositories.valuations import HoldingDays
 
 MARKET = ("local", "fx", "interaction")
 INCOME = ("dividends", "interest")

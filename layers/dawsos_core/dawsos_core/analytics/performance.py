@@ -22,7 +22,8 @@ from dawsos_core.analytics.returns import (
 from dawsos_core.analytics.risk import max_drawdown, sharpe, sortino, volatility
 
 if TYPE_CHECKING:
-    from dawsos_core.db.repositories.valuations import HoldingDays, Moves
+    from dawsos_core.db.repositories.moves import Moves
+    from dawsos_core.db.repositories.valuations import HoldingDays
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,15 @@ from psycopg.rows import tuple_row
 
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.ledger import under_prefixes
-from dawsos_core.errors import MissingObservations
 
-# Each pack's rate to base of every currency it fixes, as common table expressions ending in
-# ``to_base``. Parameters: packs, pivot, quoted, base.
-_RATES = """
-packs AS (
-    SELECT id AS pack_id, date FROM pricing_packs WHERE id = ANY(%(packs)s)
-), fixings AS (
-    SELECT pack_id, currency, rate FROM pack_fixings WHERE pack_id = ANY(%(packs)s)
-    UNION ALL SELECT pack_id, %(pivot)s, 1 FROM packs
+
+def rates_to_base(packs: str) -> str:
+    """SQL: the common table expressions ``fixings`` and ``to_base``, each pack of the
+    relation ``packs`` (its column pack_id, once each) with the rate to base of every
+    currency it fixes, its pivot at 1. Parameters: pivot, quoted, base."""
+    return f"""fixings AS (
+    SELECT pack_id, currency, rate FROM pack_fixings WHERE pack_id IN (SELECT pack_id FROM {packs})
+    UNION ALL SELECT pack_id, %(pivot)s, 1 FROM {packs}
 ), to_base AS (
     SELECT f.pack_id, f.currency,
            CASE WHEN %(quoted)s = 'per_pivot' THEN b.rate / f.rate ELSE f.rate / b.rate END
@@ -40,8 +39,15 @@ packs AS (
     FROM fixings f JOIN fixings b ON b.pack_id = f.pack_id AND b.currency = %(base)s
 )"""
 
+
+# The window's packs and their rates to base. Parameters: packs, pivot, quoted, base.
+_RATES = f"""
+packs AS (
+    SELECT id AS pack_id, date FROM pricing_packs WHERE id = ANY(%(packs)s)
+), {rates_to_base("packs")}"""
+
 # A weekday a posting counts on: its date, or the next Monday for a Saturday or a Sunday.
-_COUNTED_ON = "{date} + CASE extract(isodow FROM {date}) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END"
+COUNTED_ON = "{date} + CASE extract(isodow FROM {date}) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END"
 
 # The valuation of a portfolio at a commit with a set of packs, as common table expressions
 # ending in ``valued``: one row per (pack, holding or flow, commodity) with its units, price
@@ -74,7 +80,7 @@ _VALUED = f"""{_RATES}, moves AS (
     -- Saturday or a Sunday counts on the next Monday
     SELECT k.pack_id, s.txn_id, s.currency AS commodity, -sum(s.units) AS units
     FROM sided s JOIN crossing c USING (txn_id)
-    JOIN packs k ON k.date = {_COUNTED_ON.format(date="s.date")}
+    JOIN packs k ON k.date = {COUNTED_ON.format(date="s.date")}
     WHERE NOT s.inside GROUP BY k.pack_id, s.txn_id, s.currency HAVING sum(s.units) <> 0
 ), valued AS (
     SELECT x.kind, x.pack_id, x.commodity, x.units,
@@ -327,144 +333,6 @@ def pack_holdings(
         (portfolio_id, commit_hash, pack_id),
     ).fetchall()
     return [dict(r) for r in rows]
-
-
-@dataclass(frozen=True)
-class Moves:
-    """Every posting a window's days count (after its first day), of the transactions that
-    touch the portfolio side, as columns of equal length: ``day`` counts days from the
-    window's start; ``kind`` is H (a holding account), I (an internal Income or Expenses
-    account) or O (outside: the transaction crosses the boundary there). ``trade_value`` is
-    the posting at its own price (its ``@`` price, else its cost, else its units) in base at
-    the day's rate; ``market_value`` an outside leg valued like a holding (NaN otherwise).
-    ``currencies``: every commodity the window's packs fix on its first and last days and on
-    the days with postings, so every currency it holds."""
-
-    day: npt.NDArray[np.int32]
-    txn: npt.NDArray[np.int64]
-    kind: list[str]
-    account: list[str]
-    commodity: list[str]
-    units: npt.NDArray[np.float64]
-    trade_value: npt.NDArray[np.float64]
-    market_value: npt.NDArray[np.float64]
-    currencies: frozenset[str]
-
-
-def no_moves() -> Moves:
-    empty = np.empty(0)
-    return Moves(
-        np.empty(0, dtype=np.int32),
-        np.empty(0, dtype=np.int64),
-        [],
-        [],
-        [],
-        empty,
-        empty,
-        empty,
-        frozenset(),
-    )
-
-
-_MOVES = f"""
-WITH packs AS (
-    SELECT id AS pack_id, date FROM pricing_packs WHERE id = ANY(%(packs)s)
-), sided AS (
-    SELECT txn_id, date, account, currency, units, price_number, price_currency, cost_number,
-           cost_currency,
-           CASE WHEN {under_prefixes("%(holdings)s")} THEN 'H'
-                WHEN {under_prefixes("%(internal)s")} THEN 'I' ELSE 'O' END AS kind
-    FROM ledger_postings
-    WHERE commit_hash = %(commit)s
-      AND date > (SELECT min(date) FROM packs) AND date <= (SELECT max(date) FROM packs)
-), counted AS (
-    -- a window function, not a join: the planner cannot size a CTE's groups
-    SELECT s.*, k.pack_id, k.date AS day_date,
-           bool_or(s.kind <> 'O') OVER (PARTITION BY s.txn_id) AS touches
-    FROM sided s JOIN packs k ON k.date = {_COUNTED_ON.format(date="s.date")}
-), fixings AS (  -- only the packs of the days with postings
-    SELECT pack_id, currency, rate FROM pack_fixings
-    WHERE pack_id IN (SELECT pack_id FROM counted WHERE touches)
-    UNION ALL SELECT DISTINCT pack_id, %(pivot)s, 1 FROM counted WHERE touches
-), to_base AS (
-    SELECT f.pack_id, f.currency,
-           CASE WHEN %(quoted)s = 'per_pivot' THEN b.rate / f.rate ELSE f.rate / b.rate END
-               AS rate
-    FROM fixings f JOIN fixings b ON b.pack_id = f.pack_id AND b.currency = %(base)s
-)
-SELECT s.day_date - %(start)s::date AS day, s.txn_id, s.kind, s.account,
-       s.currency AS commodity, s.units, s.pack_id, s.day_date AS date,
-       coalesce(s.price_currency, s.cost_currency, s.currency) AS value_currency,
-       s.units * coalesce(s.price_number, s.cost_number, 1) * v.rate AS trade_value,
-       CASE WHEN s.kind = 'O' THEN s.units * coalesce(p.price, 1) * m.rate END AS market_value
-FROM counted s
-LEFT JOIN to_base v ON v.pack_id = s.pack_id
-    AND v.currency = coalesce(s.price_currency, s.cost_currency, s.currency)
-LEFT JOIN pack_prices p ON s.kind = 'O' AND p.pack_id = s.pack_id AND p.commodity = s.currency
-LEFT JOIN to_base m ON s.kind = 'O' AND m.pack_id = s.pack_id
-    AND m.currency = coalesce(p.quote_currency, s.currency)
-WHERE s.touches
-ORDER BY day, s.txn_id"""
-
-
-def window_moves(
-    conn: Connection,
-    *,
-    commit_hash: str,
-    pack_ids: list[str],
-    start: dt.date,
-    account_prefixes: list[str],
-    internal_prefixes: list[str],
-    pivot: str,
-    quoted: str,
-    base_currency: str,
-) -> Moves:
-    """The postings the window's days after its first count, with their values in base.
-    A posting a pack cannot value (no fixing of its currency) is a 422 naming it."""
-    rows = conn.execute(
-        _MOVES,
-        {
-            "packs": pack_ids,
-            "commit": commit_hash,
-            "start": start,
-            "holdings": account_prefixes,
-            "internal": internal_prefixes,
-            "pivot": pivot,
-            "quoted": quoted,
-            "base": base_currency,
-        },
-    ).fetchall()
-    unvalued = sorted(
-        {
-            f"{r['value_currency'] if r['trade_value'] is None else r['commodity']} on {r['date']}"
-            f" (posting to {r['account']})"
-            for r in rows
-            if r["trade_value"] is None or (r["kind"] == "O" and r["market_value"] is None)
-        }
-    )
-    if unvalued:
-        raise MissingObservations(
-            [f"the packs cannot value {u}" for u in unvalued[:10]]
-            + ([f"and {len(unvalued) - 10} more"] if len(unvalued) > 10 else [])
-        )
-    # what is held on any day was held on the first or moved on a day with postings
-    fixed = {pack_ids[0], pack_ids[-1], *(r["pack_id"] for r in rows)}
-    currencies = conn.execute(
-        "SELECT DISTINCT currency FROM pack_fixings WHERE pack_id = ANY(%s)", (sorted(fixed),)
-    ).fetchall()
-    return Moves(
-        day=np.array([r["day"] for r in rows], dtype=np.int32),
-        txn=np.array([r["txn_id"] for r in rows], dtype=np.int64),
-        kind=[r["kind"] for r in rows],
-        account=[r["account"] for r in rows],
-        commodity=[r["commodity"] for r in rows],
-        units=np.array([float(r["units"]) for r in rows]),
-        trade_value=np.array([float(r["trade_value"]) for r in rows]),
-        market_value=np.array(
-            [np.nan if r["market_value"] is None else float(r["market_value"]) for r in rows]
-        ),
-        currencies=frozenset([r["currency"] for r in currencies] + [pivot]),
-    )
 
 
 def commodity_values(
