@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dawsos_core.analytics.attribution import COSTS, INCOME, IncomePosting
 
@@ -34,11 +34,11 @@ INCOME_CONVENTION = (
 
 @dataclass(frozen=True)
 class Figures:
-    amounts: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 0.0))
+    amounts: dict[str, float]  # by kind, every one of KINDS
 
     @property
     def income(self) -> float:
-        return sum(self.amounts[k] for k in INCOME)
+        return _income(self.amounts)
 
     @property
     def costs(self) -> float:
@@ -77,17 +77,18 @@ def income_report(
 ) -> IncomeReport:
     """``start``: the window's first valuation; ``cost_basis`` and ``values``: each
     holding's in base at the as-of date."""
-    by_month: dict[str, Figures] = defaultdict(Figures)
-    by_holding: dict[str, Figures] = defaultdict(Figures)
-    trailing: dict[str, float] = defaultdict(float)
-    total = Figures()
     since = as_of - dt.timedelta(days=TTM_DAYS)
+    by_month: dict[str, dict[str, float]] = defaultdict(_zeros)
+    by_holding: dict[str, dict[str, float]] = defaultdict(_zeros)
+    trailing: dict[str, float] = defaultdict(float)
+    total = _zeros()
     for p in postings:
-        by_month[f"{p.date:%Y-%m}"].amounts[p.kind] += p.amount_base
-        by_holding[p.holding or UNATTRIBUTED].amounts[p.kind] += p.amount_base
-        total.amounts[p.kind] += p.amount_base
+        holding = p.holding or UNATTRIBUTED
+        by_month[f"{p.date:%Y-%m}"][p.kind] += p.amount_base
+        by_holding[holding][p.kind] += p.amount_base
+        total[p.kind] += p.amount_base
         if p.date > since and p.kind in INCOME:
-            trailing[p.holding or UNATTRIBUTED] += p.amount_base
+            trailing[holding] += p.amount_base
     whole_year = start <= since
     reason = (
         None
@@ -97,25 +98,33 @@ def income_report(
     rows = [
         HoldingIncome(
             holding=h,
-            figures=figures,
+            figures=Figures(amounts),
             trailing_income=trailing[h],
             cost_basis_base=cost_basis.get(h),
             value_base=values.get(h),
             yield_on_cost=_ratio(trailing[h], cost_basis.get(h), whole_year),
             trailing_yield=_ratio(trailing[h], values.get(h), whole_year),
         )
-        for h, figures in sorted(by_holding.items(), key=lambda item: -item[1].income)
+        for h, amounts in sorted(by_holding.items(), key=lambda item: -_income(item[1]))
     ]
     all_trailing = sum(trailing.values())
     return IncomeReport(
-        by_month=dict(sorted(by_month.items())),
+        by_month={m: Figures(amounts) for m, amounts in sorted(by_month.items())},
         by_holding=rows,
-        total=total,
+        total=Figures(total),
         trailing_income=all_trailing,
         yield_on_cost=_ratio(all_trailing, sum(cost_basis.values()), whole_year),
         trailing_yield=_ratio(all_trailing, sum(values.values()), whole_year),
         reason=reason,
     )
+
+
+def _zeros() -> dict[str, float]:
+    return dict.fromkeys(KINDS, 0.0)
+
+
+def _income(amounts: Mapping[str, float]) -> float:
+    return sum(amounts[k] for k in INCOME)
 
 
 def _ratio(amount: float, denominator: float | None, whole_year: bool) -> float | None:
