@@ -273,11 +273,10 @@ def pattern_event(pattern_id: str, inputs: dict[str, Any], sub: str) -> dict[str
     )
 
 
-def interleaved(
-    console: Console, url: str, now: str, events: Mapping[str, dict[str, Any]], repeat: int
-) -> dict[str, list[float]]:
-    """Warm handler seconds of each event, the events taking turns so that the machine's
-    noise falls on all of them alike; prints their p50 and p95."""
+@contextmanager
+def handler_environment(url: str, now: str) -> Iterator[None]:
+    """The environment a warm handler runs under here (the database, the pinned clock,
+    telemetry off), with the cached resources reset on entry and on exit."""
     saved = dict(os.environ)
     os.environ.update(
         DATABASE_URL=url,
@@ -287,8 +286,21 @@ def interleaved(
         POWERTOOLS_METRICS_DISABLED="true",
     )
     resources.reset()
-    seconds: dict[str, list[float]] = {name: [] for name in events}
     try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        resources.reset()
+
+
+def interleaved(
+    console: Console, url: str, now: str, events: Mapping[str, dict[str, Any]], repeat: int
+) -> dict[str, list[float]]:
+    """Warm handler seconds of each event, the events taking turns so that the machine's
+    noise falls on all of them alike; prints their p50 and p95."""
+    seconds: dict[str, list[float]] = {name: [] for name in events}
+    with handler_environment(url, now):
         handler = load_handler(FUNCTIONS_DIR / "execute" / "app.py")
         for turn in range(repeat + 2):  # two warm-up turns
             for name, event in events.items():
@@ -298,10 +310,6 @@ def interleaved(
                 assert response["statusCode"] == 200, response["body"][:500]
                 if turn >= 2:
                     seconds[name].append(elapsed)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        resources.reset()
     table = Table("pattern", "p50", "p95")
     for name, values in seconds.items():
         table.add_row(name, ms(p(values, 50)), ms(p(values, 95)))
@@ -314,16 +322,7 @@ def measure(
 ) -> None:
     """Time the handler on ``event``, split off the capabilities' own time, replay the SQL
     floor, and print the table and the ratios against the issue's targets."""
-    saved = dict(os.environ)
-    os.environ.update(
-        DATABASE_URL=url,
-        DAWSOS_NOW=now,
-        POWERTOOLS_LOG_LEVEL="WARNING",
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_METRICS_DISABLED="true",
-    )
-    resources.reset()
-    try:
+    with handler_environment(url, now):
         with wrapped_capabilities(_timed_handler):  # the capabilities' own time is their handlers'
             handler = load_handler(FUNCTIONS_DIR / "execute" / "app.py")
             for _ in range(3):
@@ -346,10 +345,6 @@ def measure(
             statements = _recorded_statements(handler, event)
             http = _http_floor(handler, event, repeat)
         floor = _replay(url, statements, repeat)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        resources.reset()
     table = Table("measure", "p50", "p95")
     rows = [
         ("handler total", totals),
