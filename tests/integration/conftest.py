@@ -9,7 +9,9 @@ import sys
 import textwrap
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -140,6 +142,29 @@ def setup(db: Database, ledger_repo: LedgerRepo) -> tuple[Database, LedgerRepo]:
         db, PortfolioSpec(id="p", owner_sub="alice", account_prefixes=["Assets:Broker"])
     )
     return db, ledger_repo
+
+
+@contextmanager
+def synced_database(
+    pg_admin_url: str, template_database: str, repo_dir: Path, files: dict[str, str]
+) -> Iterator[tuple[Database, str]]:
+    """A migrated database of its own, with ``files`` committed into a Git repository at
+    ``repo_dir`` and synced; dropped on exit."""
+    from dawsos_local.postgres import drop_database, ensure_database
+    from tests.conftest import with_database
+
+    name = f"dawsos_m_{uuid.uuid4().hex[:8]}"
+    ensure_database(pg_admin_url, name, template=template_database)
+    url = with_database(pg_admin_url, name)
+    db = Database(lambda: url)
+    try:
+        repo = LedgerRepo(repo_dir)
+        repo.commit(files)
+        sync_ledger(db, repo.path)
+        yield db, url
+    finally:
+        db.close()
+        drop_database(pg_admin_url, name)
 
 
 def backfill_ecb(db: Database, start: dt.date, end: dt.date, today: dt.date) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from http import HTTPStatus
@@ -20,12 +19,10 @@ import pytest
 
 from dawsos_core.analytics.attribution import COSTS, INCOME, PER_HOLDING, Attribution
 from dawsos_core.db.connection import Database
-from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_core.valuations import portfolio_performance
-from dawsos_local.postgres import drop_database, ensure_database
-from tests.conftest import ApiResponse, with_database
-from tests.integration.conftest import LedgerRepo, backfill_ecb
+from tests.conftest import ApiResponse
+from tests.integration.conftest import backfill_ecb, synced_database
 from tests.oracles.decomposition import Decomposition, reference_decomposition
 
 LEDGER = Path(__file__).parents[2] / "fixtures" / "ledgers" / "corporate_actions.beancount"
@@ -40,26 +37,23 @@ WITHIN = 1e-10  # each linked effect, a fraction of the start value
 def brokerage(
     pg_admin_url: str, template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Database, str]]:
-    name = f"dawsos_ca_{uuid.uuid4().hex[:8]}"
-    ensure_database(pg_admin_url, name, template=template_database)
-    url = with_database(pg_admin_url, name)
-    db = Database(lambda: url)
-    repo = LedgerRepo(tmp_path_factory.mktemp("brokerage") / "ledger")
-    repo.commit({"main.beancount": LEDGER.read_text()})
-    sync_ledger(db, repo.path)
-    for base in BASES:
-        spec = PortfolioSpec(
-            id=f"broker-{base.lower()}",
-            owner_sub="broker",
-            account_prefixes=ACCOUNTS,
-            internal_prefixes=INTERNAL,
-            base_currency=base,
-        )
-        create_portfolio(db, spec)
-    backfill_ecb(db, START, END, today=dt.date(2025, 7, 1))
-    yield db, url
-    db.close()
-    drop_database(pg_admin_url, name)
+    with synced_database(
+        pg_admin_url,
+        template_database,
+        tmp_path_factory.mktemp("brokerage") / "ledger",
+        {"main.beancount": LEDGER.read_text()},
+    ) as (db, url):
+        for base in BASES:
+            spec = PortfolioSpec(
+                id=f"broker-{base.lower()}",
+                owner_sub="broker",
+                account_prefixes=ACCOUNTS,
+                internal_prefixes=INTERNAL,
+                base_currency=base,
+            )
+            create_portfolio(db, spec)
+        backfill_ecb(db, START, END, today=dt.date(2025, 7, 1))
+        yield db, url
 
 
 @pytest.fixture(scope="module", params=BASES)

@@ -4,7 +4,6 @@ empyrical-reloaded and pyxirr computing from the stored valuations."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterator
 
 import empyrical
@@ -18,14 +17,11 @@ from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.valuations import holding_days
 from dawsos_core.errors import NotFound, Unprocessable
-from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
 from dawsos_core.valuations import portfolio_performance
-from dawsos_local.postgres import drop_database, ensure_database
-from tests.conftest import with_database
-from tests.integration.conftest import LedgerRepo
+from tests.integration.conftest import synced_database
 
 START, END = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
 
@@ -37,29 +33,26 @@ def valued(
     tmp_path_factory: pytest.TempPathFactory,
     bean_example: Callable[[int, str, str], str],
 ) -> Iterator[tuple[Database, str]]:
-    name = f"dawsos_perf_{uuid.uuid4().hex[:8]}"
-    ensure_database(pg_admin_url, name, template=template_database)
-    url = with_database(pg_admin_url, name)
-    db = Database(lambda: url)
-    repo = LedgerRepo(tmp_path_factory.mktemp("perf") / "ledger")
-    repo.commit({"ledger.beancount": bean_example(7, "2023-01-01", "2025-12-31")})
-    sync_ledger(db, repo.path)
-    create_portfolio(
-        db,
-        PortfolioSpec(
-            id="demo",
-            owner_sub="demo",
-            account_prefixes=["Assets:US:ETrade"],
-            internal_prefixes=["Income:US:ETrade", "Expenses:Financial:Commissions"],
-        ),
-    )
-    fx = EcbFx()
-    for day in weekdays(START, END):
-        outcome = build_pack(db, day, "ECB", fx=fx, today=dt.date(2026, 1, 1))
-        assert outcome.status == "fresh", outcome.error
-    yield db, url
-    db.close()
-    drop_database(pg_admin_url, name)
+    with synced_database(
+        pg_admin_url,
+        template_database,
+        tmp_path_factory.mktemp("perf") / "ledger",
+        {"ledger.beancount": bean_example(7, "2023-01-01", "2025-12-31")},
+    ) as (db, url):
+        create_portfolio(
+            db,
+            PortfolioSpec(
+                id="demo",
+                owner_sub="demo",
+                account_prefixes=["Assets:US:ETrade"],
+                internal_prefixes=["Income:US:ETrade", "Expenses:Financial:Commissions"],
+            ),
+        )
+        fx = EcbFx()
+        for day in weekdays(START, END):
+            outcome = build_pack(db, day, "ECB", fx=fx, today=dt.date(2026, 1, 1))
+            assert outcome.status == "fresh", outcome.error
+        yield db, url
 
 
 def stored(url: str) -> list[dict[str, object]]:

@@ -10,7 +10,6 @@ sleeve, and a stock-only sleeve whose cash lives outside it.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -20,12 +19,9 @@ import pytest
 from dawsos_core.analytics.periods import period_figures, periods_of
 from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
-from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
 from dawsos_core.valuations import portfolio_performance, portfolio_window
-from dawsos_local.postgres import drop_database, ensure_database
-from tests.conftest import with_database
-from tests.integration.conftest import LedgerRepo, backfill_ecb, rows
+from tests.integration.conftest import backfill_ecb, rows, synced_database
 from tests.oracles.valuation import reference_days, reference_twr
 
 LEDGER = Path(__file__).parents[2] / "fixtures" / "ledgers" / "multicurrency.beancount"
@@ -49,28 +45,25 @@ PORTFOLIOS = {
 def household(
     pg_admin_url: str, template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Database, str]]:
-    name = f"dawsos_fx_{uuid.uuid4().hex[:8]}"
-    ensure_database(pg_admin_url, name, template=template_database)
-    url = with_database(pg_admin_url, name)
-    db = Database(lambda: url)
-    repo = LedgerRepo(tmp_path_factory.mktemp("household") / "ledger")
-    repo.commit({"main.beancount": LEDGER.read_text()})
-    sync_ledger(db, repo.path)
-    for pid, (accounts, internal, base) in PORTFOLIOS.items():
-        create_portfolio(
-            db,
-            PortfolioSpec(
-                id=pid,
-                owner_sub="home",
-                account_prefixes=accounts,
-                internal_prefixes=internal,
-                base_currency=base,
-            ),
-        )
-    backfill_ecb(db, START, END, today=dt.date(2025, 7, 1))
-    yield db, url
-    db.close()
-    drop_database(pg_admin_url, name)
+    with synced_database(
+        pg_admin_url,
+        template_database,
+        tmp_path_factory.mktemp("household") / "ledger",
+        {"main.beancount": LEDGER.read_text()},
+    ) as (db, url):
+        for pid, (accounts, internal, base) in PORTFOLIOS.items():
+            create_portfolio(
+                db,
+                PortfolioSpec(
+                    id=pid,
+                    owner_sub="home",
+                    account_prefixes=accounts,
+                    internal_prefixes=internal,
+                    base_currency=base,
+                ),
+            )
+        backfill_ecb(db, START, END, today=dt.date(2025, 7, 1))
+        yield db, url
 
 
 def relative(ours: Decimal, theirs: Decimal) -> float:
