@@ -14,7 +14,7 @@ from dawsos_core.analytics.allocation import (
     UNCLASSIFIED,
     Share,
     concentration,
-    month_ends,
+    month_end_values,
     shares,
     weights_over_time,
 )
@@ -162,11 +162,7 @@ def allocation(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
             worth = float(row.units) * per_unit[row.commodity]
             accounts[str(row.account)] = accounts.get(str(row.account), 0.0) + worth
     h = w.holdings
-    ends = month_ends(w.series.dates)
-    matrix = np.zeros((len(w.series.dates), len(h.commodities)))
-    row_of = {(d - w.start).days: i for i, d in enumerate(w.series.dates)}
-    matrix[[row_of[int(d)] for d in h.day], h.holding] = h.value_base
-    at_ends = matrix[ends]
+    ends, at_ends = month_end_values(w.series.dates, h)
     top = concentration(values)
     data = {
         "portfolio_id": portfolio.id,
@@ -180,7 +176,7 @@ def allocation(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
         "unclassified": {key: sorted(c for c in values if c not in group_of[key]) for key in keys},
         "concentration": dataclasses.asdict(top),
         "over_time": {
-            "dates": [w.series.dates[i].isoformat() for i in ends],
+            "dates": [d.isoformat() for d in ends],
             "by_commodity": weights_over_time(at_ends, h.commodities),
             "by_currency": weights_over_time(at_ends, h.commodities, currency_of),
             "by_metadata": {

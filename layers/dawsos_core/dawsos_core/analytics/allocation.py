@@ -14,10 +14,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dawsos_core.analytics.returns import Floats
+
+if TYPE_CHECKING:
+    from dawsos_core.db.repositories.valuations import HoldingDays
 
 UNCLASSIFIED = "unclassified"
 
@@ -61,6 +65,16 @@ def concentration(values: Mapping[str, float]) -> Concentration:
 def month_ends(dates: list[dt.date]) -> list[int]:
     """The index of each month's last date among ``dates`` (in order), the last included."""
     return [i for i, d in enumerate(dates) if i == len(dates) - 1 or dates[i + 1].month != d.month]
+
+
+def month_end_values(dates: list[dt.date], holdings: HoldingDays) -> tuple[list[dt.date], Floats]:
+    """Each month's last date among ``dates`` (a window's, from its first) and every
+    holding's base value on it, (date x holding), 0 where not held."""
+    row_of = {(d - dates[0]).days: i for i, d in enumerate(dates)}
+    values = np.zeros((len(dates), len(holdings.commodities)))
+    values[[row_of[int(d)] for d in holdings.day], holdings.holding] = holdings.value_base
+    ends = month_ends(dates)
+    return [dates[i] for i in ends], values[ends]
 
 
 def weights_over_time(
