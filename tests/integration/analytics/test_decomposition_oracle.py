@@ -24,6 +24,7 @@ from dawsos_core.valuations import portfolio_performance
 from tests.conftest import ApiResponse
 from tests.integration.conftest import backfill_ecb, synced_database
 from tests.oracles.decomposition import Decomposition, reference_decomposition
+from tests.oracles.valuation import reference_days
 
 LEDGER = Path(__file__).parents[2] / "fixtures" / "ledgers" / "corporate_actions.beancount"
 START, END = dt.date(2025, 1, 2), dt.date(2025, 6, 30)
@@ -180,6 +181,11 @@ def test_allocation_groups_by_metadata_and_names_what_it_cannot_classify(
     accounts = {s["group"]: s["weight"] for s in a["by_account"]}
     currencies = {s["group"]: s["weight"] for s in a["by_currency"]}
     assert accounts["Assets:Broker:CA"] == pytest.approx(currencies["CAD"], abs=1e-12)
+    (whole,) = reference_days(LEDGER, ACCOUNTS, INTERNAL, "USD", END, END)
+    for account in ("Assets:Broker:CA", "Assets:Broker:US"):  # valued independently
+        (part,) = reference_days(LEDGER, [account], [], "USD", END, END)
+        assert accounts[account] == pytest.approx(float(part.value / whole.value), abs=1e-12)
+    assert a["value_base"] == pytest.approx(float(whole.value), rel=1e-12)
     assert a["concentration"]["herfindahl"] == pytest.approx(
         sum(w * w for w in weights.values()), abs=1e-12
     )
