@@ -1,7 +1,8 @@
 """Re-valuing ten years of 500 holdings (2,609 packs) after a commit that changes the first
 day: ``revalue_commit`` as ``dawsos ledger sync`` runs it (the first changed date, the
-valuations copied from before it, every pack from it valued anew, set-based), against a
-bare set-based SQL doing the same arithmetic (each holding-day's units x price x rate,
+valuations copied from before it, every pack from it valued anew, set-based, and the day
+effects of every day from it made from the new holding-days), against a bare set-based SQL
+doing the valuation's arithmetic alone (each holding-day's units x price x rate,
 into an unlogged table with no keys, then each day's sum). Target: at most 3x.
 """
 

@@ -12,11 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-import numpy as np
-
-from dawsos_core.analytics.performance import Performance, PerformanceWindow, performance
-from dawsos_core.analytics.returns import ValuationSeries
+from dawsos_core.analytics.performance import (
+    Performance,
+    PerformanceWindow,
+    WindowDetail,
+    performance,
+)
 from dawsos_core.calendar import previous_weekday, weekdays, window_start
+from dawsos_core.day_effects import keep_day_effects, window_day_effects
 from dawsos_core.db.connection import Connection, Database
 from dawsos_core.db.repositories.ledger import (
     CommitRecord,
@@ -39,6 +42,7 @@ from dawsos_core.db.repositories.valuations import (
     holding_days,
     no_holding_days,
     valuation_points,
+    valuation_series,
 )
 from dawsos_core.errors import BadRequest, MissingObservations, NotFound, Unprocessable
 from dawsos_core.ledger.commits import pinned_commit
@@ -105,15 +109,15 @@ def performance_window(
     *,
     packs_as_of: dt.datetime,
     as_of_pack: PackDay | None = None,
-    holdings: bool = True,
-    postings: bool = True,
+    detail: WindowDetail = "holdings",
 ) -> PerformanceWindow:
     """The window from the valuation at the end of ``start`` (rolled back to a weekday)
-    through ``end``, every day valued at the commit with its live pack, and unless told not
-    to, every holding-day (``holdings``) and the postings the days count (``postings``, read
-    only with the holding-days). A window that opens before the portfolio first holds
-    anything opens on that day instead (and says so); a day without a live pack after it
-    is a 422."""
+    through ``end``, every day valued at the commit with its live pack, and what ``detail``
+    names beside the series: every holding-day and the postings the days count
+    (``holdings``), the holding-days alone (``holding_values``), the portfolio's day effects
+    (``effects``) or nothing (``series``). A window that opens before the portfolio first
+    holds anything opens on that day instead (and says so); a day without a live pack after
+    it is a 422."""
     if start >= end:
         raise BadRequest(f"the window must end after it starts ({start} to {end})")
     inception = first_holding_date(conn, commit_hash, portfolio.account_prefixes)
@@ -127,20 +131,15 @@ def performance_window(
     packs = window_packs(conn, policy, first, end, at=packs_as_of, as_of_pack=as_of_pack)
     ids = [p.id for p in packs]
     value_with_packs(conn, portfolio, commit_hash, ids, policy)
-    points = valuation_points(conn, portfolio.id, commit_hash, ids)
-    series = ValuationSeries(
-        dates=[p.date for p in points],
-        values=np.array([float(p.value_base) for p in points]),
-        flow_in=np.array([float(p.flow_in_base) for p in points]),
-        flow_out=np.array([float(p.flow_out_base) for p in points]),
-    )
+    holdings = detail in ("holdings", "holding_values")
     return PerformanceWindow(
         portfolio_id=portfolio.id,
         base_currency=portfolio.base_currency,
         policy=policy.name,
         start=first,
         end=end,
-        series=series,
+        series=valuation_series(conn, portfolio.id, commit_hash, ids),
+        detail=detail,
         holdings=(
             holding_days(conn, portfolio.id, commit_hash, ids, first)
             if holdings
@@ -148,18 +147,15 @@ def performance_window(
         ),
         moves=(
             window_moves(
-                conn,
-                commit_hash=commit_hash,
-                pack_ids=ids,
-                start=first,
-                account_prefixes=portfolio.account_prefixes,
-                internal_prefixes=portfolio.internal_prefixes,
-                pivot=policy.pivot,
-                quoted=policy.quoted,
-                base_currency=portfolio.base_currency,
+                conn, portfolio, commit_hash, ids, first, pivot=policy.pivot, quoted=policy.quoted
             )
-            if holdings and postings
+            if detail == "holdings"
             else no_moves()
+        ),
+        effects=(
+            window_day_effects(conn, portfolio, commit_hash, policy, packs)
+            if detail == "effects"
+            else None
         ),
         requested_start=window_start(start),
         inception=inception,
@@ -186,7 +182,7 @@ def portfolio_window(
     owner_sub: str | None = None,
     commit: str | None = None,
     packs_as_of: dt.datetime | None = None,
-    holdings: bool = True,
+    detail: WindowDetail = "holdings",
 ) -> PerformanceWindow:
     """The window of a portfolio (the owner's, when one is named) at a commit (its ledger's
     latest unless named) with the packs live now (or at ``packs_as_of``)."""
@@ -202,7 +198,7 @@ def portfolio_window(
             start,
             end,
             packs_as_of=at,
-            holdings=holdings,
+            detail=detail,
         )
 
 
@@ -256,9 +252,10 @@ def revalue_commit(
     """Value every portfolio of the commit's ledger at it with the live packs: the
     valuations dated before the first posting the commit changes are the previous commit's,
     copied; from that date through ``today`` they are made anew, set-based. No pack is
-    rebuilt. The first day made anew and the latest are reconciled against Beancount; a
-    difference refuses the whole re-valuation (ReconciliationFailed), and a portfolio the
-    packs cannot value (a new commodity: restate its packs) is reported and left out."""
+    rebuilt; the day effects follow the same way. The first day made anew and the latest
+    are reconciled against Beancount; a difference refuses the whole re-valuation
+    (ReconciliationFailed), and a portfolio the packs cannot value (a new commodity: restate
+    its packs) is reported and left out."""
     policy = get_policy(policy_name)
     done = []
     with db.transaction() as conn:
@@ -286,6 +283,7 @@ def revalue_commit(
                 valued = value_with_packs(
                     conn, portfolio, commit_hash, [p.id for p in packs], policy
                 )
+                keep_day_effects(conn, portfolio, commit_hash, policy, packs)
             except MissingObservations as exc:
                 valued = 0
                 problem = f"{exc.message}; restate those packs with `dawsos pack backfill`"
@@ -323,8 +321,8 @@ def _value(
 
 
 def value_portfolio(db: Database, portfolio_id: str, policy_name: str, *, today: dt.date) -> int:
-    """Value a portfolio at its ledger's latest commit with every live pack (a new
-    portfolio is answered at once); the number of packs valued."""
+    """Value a portfolio at its ledger's latest commit with every live pack, day effects
+    included (a new portfolio is answered at once); the number of packs valued."""
     policy = get_policy(policy_name)
     with db.transaction() as conn:
         portfolio = get_portfolio(conn, portfolio_id, None)
@@ -332,4 +330,7 @@ def value_portfolio(db: Database, portfolio_id: str, policy_name: str, *, today:
         if commit is None:
             return 0
         packs = live_packs(conn, policy.name, dt.date.min, today, database_now(conn))
-        return value_with_packs(conn, portfolio, commit.commit_hash, [p.id for p in packs], policy)
+        ids = [p.id for p in packs]
+        valued = value_with_packs(conn, portfolio, commit.commit_hash, ids, policy)
+        keep_day_effects(conn, portfolio, commit.commit_hash, policy, packs)
+        return valued

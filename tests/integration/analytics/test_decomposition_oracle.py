@@ -194,3 +194,25 @@ def test_allocation_groups_by_metadata_and_names_what_it_cannot_classify(
     assert over_time["dates"][-1] == "2025-06-30"
     last = {c: w[-1] for c, w in over_time["by_commodity"].items()}
     assert last == pytest.approx(weights, abs=1e-12)
+
+
+def test_the_overview_reads_day_effects_equal_to_the_reference_and_to_the_full_decomposition(
+    execute: Callable[[str, dict[str, Any]], ApiResponse],
+) -> None:
+    overview = execute("portfolio_overview", {"portfolio_id": "broker-usd", "lookback_days": 100})
+    assert overview.status == HTTPStatus.OK, overview.body
+    start = overview.body["result"]["metrics"]["start"]
+    full = execute(
+        "return_attribution", {"portfolio_id": "broker-usd", "start": start, "end": END.isoformat()}
+    )
+    assert full.status == HTTPStatus.OK, full.body
+    ours, whole = overview.body["result"]["attribution"], full.body["result"]["attribution"]
+    expected = reference_decomposition(
+        LEDGER, ACCOUNTS, INTERNAL, "USD", dt.date.fromisoformat(start), END
+    ).portfolio
+
+    for name in ("local", "fx", "interaction", "trading", "income", "costs", "other", "total"):
+        assert ours[name] == whole[name], name  # the stored days, summed as the full one sums
+        assert ours[name] == pytest.approx(getattr(expected, name), abs=WITHIN), name
+    for name in (*INCOME, *COSTS):
+        assert ours["by_class"][name] == pytest.approx(getattr(expected, name), abs=WITHIN)

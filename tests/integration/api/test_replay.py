@@ -12,9 +12,9 @@ from http import HTTPStatus
 from dawsos_core.db.connection import Database
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
-from dawsos_core.pricing.packs import build_pack
+from dawsos_core.pricing.packs import PackOutcome, build_pack
 from dawsos_core.pricing.providers.ecb import EcbFx
-from dawsos_core.valuations import revalue_commit
+from dawsos_core.valuations import Revaluation, revalue_commit
 from tests.integration.api.conftest import Execute
 from tests.integration.conftest import LEDGER, TODAY, LedgerRepo, rows
 
@@ -37,6 +37,18 @@ def pinned(body: dict[str, object]) -> dict[str, object]:
     }
 
 
+def backdate_and_restate(
+    db: Database, repo: LedgerRepo
+) -> tuple[str, list[Revaluation], PackOutcome]:
+    """A backdated deposit committed, synced and re-valued, then the 06-24 pack restated
+    with a corrected price: the new commit, its re-valuation and the restatement."""
+    corrected = LEDGER.replace("2024-06-24 price ACME 97.50", "2024-06-24 price ACME 97.75")
+    new_commit = repo.commit({"main.beancount": corrected + BACKDATED})
+    sync_ledger(db, repo.path)
+    revalued = revalue_commit(db, new_commit, "ECB", today=TODAY)
+    return new_commit, revalued, build_pack(db, RESTATED_DAY, "ECB", fx=EcbFx(), today=TODAY)
+
+
 def test_a_pinned_answer_replays_across_a_backdated_commit_and_a_restatement(
     executing: Execute, setup: tuple[Database, LedgerRepo], database_url: str
 ) -> None:
@@ -45,11 +57,7 @@ def test_a_pinned_answer_replays_across_a_backdated_commit_and_a_restatement(
     assert first.status == HTTPStatus.OK, first.body
     packs_before = rows(database_url, "SELECT id FROM pricing_packs ORDER BY id")
 
-    corrected = LEDGER.replace("2024-06-24 price ACME 97.50", "2024-06-24 price ACME 97.75")
-    new_commit = repo.commit({"main.beancount": corrected + BACKDATED})
-    sync_ledger(db, repo.path)
-    revalued = revalue_commit(db, new_commit, "ECB", today=TODAY)
-    restated = build_pack(db, RESTATED_DAY, "ECB", fx=EcbFx(), today=TODAY)
+    new_commit, revalued, restated = backdate_and_restate(db, repo)
 
     replay = executing("performance_history", WINDOW, **pinned(first.body))
     latest = executing("performance_history", WINDOW)

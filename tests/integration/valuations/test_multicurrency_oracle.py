@@ -189,7 +189,7 @@ def test_period_returns_chain_and_equal_their_own_windows(
     household: tuple[Database, str],
 ) -> None:
     db, _ = household
-    whole = portfolio_window(db, "home-usd", START, END, policy="ECB", holdings=False)
+    whole = portfolio_window(db, "home-usd", START, END, policy="ECB", detail="series")
 
     figures = {
         f.period.name: f for f in period_figures(whole.series, periods_of(END, START), START)

@@ -85,6 +85,25 @@ def test_a_two_for_one_split_booked_at_half_cost_is_only_its_price_move() -> Non
     _sums_to_total(a)
 
 
+def test_a_split_of_two_lots_whose_legs_net_to_rounding_is_still_no_trade() -> None:
+    # summed in this order the four legs leave 2.3e-13, not 0
+    held = _holdings({"ACME": [(0, 160.0, 1.0, 30), (1, 81.0, 1.0, 60)]})
+    split = _moves(
+        [
+            (14, "H", "Assets:Broker", "ACME", -20, -3000.0, np.nan),  # -20 ACME {150 USD}
+            (14, "H", "Assets:Broker", "ACME", -10, -1807.2, np.nan),  # -10 ACME {180.72 USD}
+            (14, "H", "Assets:Broker", "ACME", 40, 3000.0, np.nan),  # +40 ACME {75 USD}
+            (14, "H", "Assets:Broker", "ACME", 20, 1807.2, np.nan),  # +20 ACME {90.36 USD}
+        ]
+    )
+
+    a = _decompose(held, split)
+
+    assert a.trading == 0.0
+    assert a.local == pytest.approx((60 * 81.0 - 30 * 160.0) / (30 * 160.0))
+    _sums_to_total(a)
+
+
 def test_a_buy_below_the_close_is_trading_and_the_cash_paid_is_no_return() -> None:
     held = _holdings(
         {

@@ -13,15 +13,17 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast, get_args
 
 from dawsos_core.agents.analyst_inputs import LEDGER_SOURCE, sources, valued_holdings, window_arg
 from dawsos_core.agents.portfolio_reports import allocation, benchmarks, income, periods
 from dawsos_core.analytics.charts import overview_chart
 from dawsos_core.analytics.performance import (
+    WindowDetail,
     attribution_of,
     conventions,
     metrics_of,
+    portfolio_attribution_of,
 )
 from dawsos_core.analytics.returns import daily_returns
 from dawsos_core.calendar import weekdays_back
@@ -57,6 +59,12 @@ def _bounds(ctx: RequestCtx, args: Mapping[str, Any]) -> tuple[dt.date, dt.date]
     if end > ctx.as_of:
         raise BadRequest(f"end {end} is after the pack date {ctx.as_of}")
     return start, end
+
+
+def _detail(value: object) -> WindowDetail:
+    if value not in get_args(WindowDetail):
+        raise ValueError(f"detail: one of {', '.join(get_args(WindowDetail))}, not {value!r}")
+    return cast(WindowDetail, value)
 
 
 class FinancialAnalyst:
@@ -109,11 +117,11 @@ def apply_pack(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
 
 
 def window(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
-    """The portfolio's valuation series and holding-days over ``start``..``end``, the
-    ``lookback_days`` before the pack date, or (``since: coverage``) all the history the
-    packs value without a gap; ``holdings: false`` reads no holding-days and
-    ``postings: false`` none of the postings the decomposition needs. For later steps, not an
-    output."""
+    """The portfolio's valuation series over ``start``..``end``, the ``lookback_days``
+    before the pack date, or (``since: coverage``) all the history the packs value without a
+    gap, with the ``detail`` it names (``holdings``, the default: holding-days and postings;
+    ``holding_values``; ``effects``: the portfolio's day effects; ``series``: nothing more).
+    For later steps, not an output."""
     portfolio, commit = ctx.require_portfolio()
     policy = get_policy(ctx.pricing_policy)
     as_of_pack = PackDay(ctx.pricing_pack_id, ctx.as_of)
@@ -131,8 +139,7 @@ def window(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capabili
         end,
         packs_as_of=ctx.packs_as_of,
         as_of_pack=as_of_pack,
-        holdings=args.get("holdings", True) is not False,
-        postings=args.get("postings", True) is not False,
+        detail=_detail(args.get("detail") or "holdings"),
     )
     return CapabilityResult(answer, sources(ctx), frozenset(answer.pack_ids))
 
@@ -156,8 +163,12 @@ def metrics(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capabil
 
 def attribution(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
     """The window's TWR decomposed into local, FX, interaction, trading, income, costs and
-    other, for the portfolio and per holding."""
-    answer = attribution_of(window_arg(args))
+    other: for the portfolio and per holding, or for the portfolio alone when the window
+    read its day effects."""
+    w = window_arg(args)
+    if w.detail == "effects":
+        return CapabilityResult(dataclasses.asdict(portfolio_attribution_of(w)), sources(ctx))
+    answer = attribution_of(w)
     data = {
         **dataclasses.asdict(answer),
         "contribution": {c: e["total"] for c, e in answer.by_holding.items()},

@@ -46,6 +46,9 @@ INCOME = ("dividends", "interest")
 COSTS = ("commissions", "fees", "withholding")
 PER_HOLDING = (*MARKET, "trading", *INCOME, *COSTS)
 
+# A trade whose legs' values net to less than this fraction of their gross is no trade.
+_NETS_TO_ZERO = 1e-9
+
 # An internal account's class: the first of its components, from the leaf up, named here.
 _CLASS_OF_COMPONENT = {
     "dividend": "dividends",
@@ -76,10 +79,13 @@ def income_class(account: str) -> str | None:
     return None
 
 
+EFFECTS = (*MARKET, "trading", *INCOME, *COSTS)
+
+
 @dataclass(frozen=True)
-class Attribution:
-    """Linked effects over a window: the portfolio's (income and costs also by class),
-    each holding's, and the income and costs no holding carries. ``total`` is the TWR."""
+class PortfolioAttribution:
+    """Linked effects over a window for the portfolio (income and costs also by class);
+    ``total`` is the TWR."""
 
     local: float
     fx: float
@@ -90,13 +96,123 @@ class Attribution:
     other: float
     total: float
     by_class: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Attribution(PortfolioAttribution):
+    """The portfolio's linked effects, each holding's, and the income and costs no holding
+    carries."""
+
     by_holding: dict[str, dict[str, float]]
     unattributed: dict[str, float]
 
 
+@dataclass(frozen=True)
+class DayEffects:
+    """The portfolio's effects in base of each day after a window's first: a row a day, a
+    column per name of ``EFFECTS``. Each is summed over the holdings one at a time in
+    commodity order, so that a day's figures are the same bits in every window that holds
+    the day: what is stored at valuation and read by portfolio-level answers."""
+
+    values: Floats
+
+    @classmethod
+    def empty(cls) -> DayEffects:
+        return cls(np.zeros((0, len(EFFECTS))))
+
+
+def day_effects(series: ValuationSeries, holdings: HoldingDays, moves: Moves) -> DayEffects:
+    """Each day's effects from the window's series, holding-days and postings."""
+    per_holding, named_income = _holding_effects(series, holdings, moves)
+    return _by_day(per_holding, named_income, len(series.dates) - 1)
+
+
+def link(series: ValuationSeries, days: DayEffects) -> PortfolioAttribution:
+    """The window's effects linked from its days' (Carino): they sum to its TWR, ``other``
+    taking what the named effects do not explain."""
+    if days.values.shape != (len(series.dates) - 1, len(EFFECTS)):
+        raise ValueError("day effects must have a row for each day after the window's first")
+    scale, total = _scale(series)
+    figures = dict(zip(EFFECTS, (float(v) for v in scale @ days.values), strict=True))
+    pnl_day = series.values[1:] + series.flow_out[1:] - series.values[:-1] - series.flow_in[1:]
+    by_class = {name: figures[name] for name in (*INCOME, *COSTS)}
+    return PortfolioAttribution(
+        local=figures["local"],
+        fx=figures["fx"],
+        interaction=figures["interaction"],
+        trading=figures["trading"],
+        income=sum(by_class[name] for name in INCOME),
+        costs=sum(by_class[name] for name in COSTS),
+        other=float(scale @ (pnl_day - days.values.sum(axis=1))),
+        total=total,
+        by_class=by_class,
+    )
+
+
 def decompose(series: ValuationSeries, holdings: HoldingDays, moves: Moves) -> Attribution:
     """The window's decomposition from its series, its holding-days and the postings its
-    days count (``holdings.day`` and ``moves.day`` count days from ``series.dates[0]``)."""
+    days count (``holdings.day`` and ``moves.day`` count days from ``series.dates[0]``): the
+    portfolio's figures are ``link`` of its ``day_effects``, so the same as an answer that
+    reads the stored days."""
+    per_holding, named_income = _holding_effects(series, holdings, moves)
+    portfolio = link(series, _by_day(per_holding, named_income, len(series.dates) - 1))
+    scale, _ = _scale(series)
+    linked = {name: scale @ e for name, e in per_holding.effects.items()}
+    unattributed = dict.fromkeys((*INCOME, *COSTS), 0.0)
+    by_column: dict[int, dict[str, float]] = {}
+    for cls, t, column, effect in named_income:
+        share = float(scale[t]) * effect
+        if column < 0:
+            unattributed[cls] += share
+        else:
+            figures = by_column.setdefault(column, dict.fromkeys((*INCOME, *COSTS), 0.0))
+            figures[cls] += share
+    by_holding: dict[str, dict[str, float]] = {}
+    for j, key in enumerate(per_holding.keys):
+        figures = {name: float(linked[name][j]) for name in (*MARKET, "trading")}
+        figures.update(by_column.get(j, dict.fromkeys((*INCOME, *COSTS), 0.0)))
+        if any(figures.values()):
+            by_holding[key] = {**figures, "total": sum(figures.values())}
+    return Attribution(**vars(portfolio), by_holding=by_holding, unattributed=unattributed)
+
+
+def _scale(series: ValuationSeries) -> tuple[Floats, float]:
+    """Each day's Carino factor over the window's, per unit of its start value plus
+    inflows (0 where that is 0), and the window's TWR."""
+    denominator = series.values[:-1] + series.flow_in[1:]
+    zero = denominator == 0
+    per_unit = np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, denominator))
+    returns = daily_returns(series).returns
+    total = float(np.prod(1.0 + returns) - 1.0)
+    return carino_factor(returns) / float(carino_factor(total)) * per_unit, total
+
+
+@dataclass(frozen=True)
+class _HoldingEffects:
+    keys: list[str]  # the matrices' columns
+    effects: dict[str, Floats]  # local, fx, interaction, trading: (day x holding)
+
+
+def _by_day(
+    per_holding: _HoldingEffects,
+    named_income: list[tuple[str, int, int, float]],
+    days: int,
+) -> DayEffects:
+    values = np.zeros((days, len(EFFECTS)))
+    for k, name in enumerate((*MARKET, "trading")):
+        e, total = per_holding.effects[name], values[:, k]
+        for j in range(e.shape[1]):  # one holding at a time: the same sum in any window
+            total += e[:, j]
+    for cls, t, _, effect in named_income:
+        values[t, EFFECTS.index(cls)] += effect
+    return DayEffects(values)
+
+
+def _holding_effects(
+    series: ValuationSeries, holdings: HoldingDays, moves: Moves
+) -> tuple[_HoldingEffects, list[tuple[str, int, int, float]]]:
+    """Each holding's daily effects, and the classified income and cost postings as
+    (class, day's row, holding's column or -1, effect)."""
     days = _Days(series, holdings, moves)
     n, width = len(series.dates) - 1, len(days.keys)
     start, held = days.value[:-1], days.held
@@ -111,8 +227,10 @@ def decompose(series: ValuationSeries, holdings: HoldingDays, moves: Moves) -> A
         at = at.ravel()
         units = np.bincount(at, weights=moves.units[h], minlength=groups.shape[1])
         paid = np.bincount(at, weights=moves.trade_value[h], minlength=groups.shape[1])
+        gross = np.bincount(at, weights=np.abs(moves.trade_value[h]), minlength=groups.shape[1])
         r, c = groups[0], groups[2]
-        traded = (paid != 0) & held[r + 1, c]
+        # a split's legs net to 0 but for rounding, in whichever order they are summed
+        traded = (np.abs(paid) > _NETS_TO_ZERO * gross) & held[r + 1, c]
         gain = units[traded] * days.close[r + 1, c][traded] - paid[traded]
         np.add.at(trading, (r[traded], c[traded]), gain)
     new = ~held[:-1] | (start == 0)
@@ -153,51 +271,7 @@ def decompose(series: ValuationSeries, holdings: HoldingDays, moves: Moves) -> A
         for cls, t, owner, effect in days.income()
     ]
 
-    pnl_day = series.values[1:] + series.flow_out[1:] - series.values[:-1] - series.flow_in[1:]
-    named = sum(e.sum(axis=1) for e in effects.values()) + np.bincount(
-        [t for _, t, _, _ in named_income],
-        weights=[v for _, _, _, v in named_income],
-        minlength=n,
-    )
-    denominator = series.values[:-1] + series.flow_in[1:]
-    zero = denominator == 0
-    per_unit = np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, denominator))
-
-    returns = daily_returns(series).returns
-    total = float(np.prod(1.0 + returns) - 1.0)
-    scale = carino_factor(returns) / float(carino_factor(total)) * per_unit
-    linked = {name: scale @ e for name, e in effects.items()}
-    by_class = dict.fromkeys((*INCOME, *COSTS), 0.0)
-    unattributed = dict.fromkeys((*INCOME, *COSTS), 0.0)
-    by_column: dict[int, dict[str, float]] = {}
-    for cls, t, column, effect in named_income:
-        share = float(scale[t]) * effect
-        by_class[cls] += share
-        if column < 0:
-            unattributed[cls] += share
-        else:
-            figures = by_column.setdefault(column, dict.fromkeys((*INCOME, *COSTS), 0.0))
-            figures[cls] += share
-    by_holding: dict[str, dict[str, float]] = {}
-    for j, key in enumerate(days.keys):
-        figures = {name: float(linked[name][j]) for name in ("local", "fx", "interaction")}
-        figures["trading"] = float(linked["trading"][j])
-        figures.update(by_column.get(j, dict.fromkeys((*INCOME, *COSTS), 0.0)))
-        if any(figures.values()):
-            by_holding[key] = {**figures, "total": sum(figures.values())}
-    return Attribution(
-        local=float(linked["local"].sum()),
-        fx=float(linked["fx"].sum()),
-        interaction=float(linked["interaction"].sum()),
-        trading=float(linked["trading"].sum()),
-        income=sum(by_class[name] for name in INCOME),
-        costs=sum(by_class[name] for name in COSTS),
-        other=float(scale @ (pnl_day - named)),
-        total=total,
-        by_class=by_class,
-        by_holding=by_holding,
-        unattributed=unattributed,
-    )
+    return _HoldingEffects(days.keys, effects), named_income
 
 
 @dataclass(frozen=True)

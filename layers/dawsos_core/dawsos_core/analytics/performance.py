@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dawsos_core.analytics.attribution import Attribution, decompose
+from dawsos_core.analytics.attribution import (
+    Attribution,
+    DayEffects,
+    PortfolioAttribution,
+    decompose,
+    link,
+)
 from dawsos_core.analytics.conventions import CONVENTIONS
 from dawsos_core.analytics.returns import (
     ValuationSeries,
@@ -25,12 +31,17 @@ if TYPE_CHECKING:
     from dawsos_core.db.repositories.moves import Moves
     from dawsos_core.db.repositories.valuations import HoldingDays
 
+# What a window reads beside its series: holding-days and postings, holding-days alone,
+# the portfolio's day effects, or nothing.
+WindowDetail = Literal["holdings", "holding_values", "effects", "series"]
+
 
 @dataclass(frozen=True)
 class PerformanceWindow:
     """What a window's figures are computed from: the portfolio's daily valuations (one per
-    weekday from ``start``, the window's first valuation, through ``end``) and every
-    holding-day of the same packs, and the postings its days count."""
+    weekday from ``start``, the window's first valuation, through ``end``) and, as
+    ``detail`` says, every holding-day of the same packs and the postings its days count,
+    or the portfolio's effects of each day."""
 
     portfolio_id: str
     base_currency: str
@@ -42,6 +53,8 @@ class PerformanceWindow:
     moves: Moves
     provenance: dict[str, object]
     pack_ids: tuple[str, ...] = ()  # the pack of each day, in date order
+    detail: WindowDetail = "holdings"
+    effects: DayEffects | None = None  # with detail "effects"
     requested_start: dt.date | None = None  # the start asked for, rolled back to a weekday
     inception: dt.date | None = None  # the portfolio's first posting at the commit
 
@@ -102,8 +115,21 @@ class Performance(BaseModel):
 
 
 def attribution_of(window: PerformanceWindow) -> Attribution:
-    """The window's return decomposed, Carino-linked (analytics.attribution)."""
+    """The window's return decomposed per holding and for the portfolio, Carino-linked
+    (analytics.attribution); it needs the window's holding-days and postings."""
+    if window.detail != "holdings":
+        raise ValueError(
+            f"a decomposition per holding needs detail 'holdings', not {window.detail!r}"
+        )
     return decompose(window.series, window.holdings, window.moves)
+
+
+def portfolio_attribution_of(window: PerformanceWindow) -> PortfolioAttribution:
+    """The window's return decomposed for the portfolio: from its day effects when it read
+    them, else from its holding-days (the same figures)."""
+    if window.effects is not None:
+        return link(window.series, window.effects)
+    return attribution_of(window)
 
 
 def metrics_of(

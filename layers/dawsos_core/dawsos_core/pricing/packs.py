@@ -27,6 +27,7 @@ from decimal import Decimal
 import psycopg
 
 from dawsos_core.calendar import is_weekday, previous_weekday
+from dawsos_core.day_effects import keep_day_effects
 from dawsos_core.db.connection import Connection, Database
 from dawsos_core.db.repositories.ledger import (
     commodities_near,
@@ -35,16 +36,19 @@ from dawsos_core.db.repositories.ledger import (
 )
 from dawsos_core.db.repositories.packs import (
     FixingRow,
+    PackDay,
     PriceRow,
+    database_now,
     finish_pack,
     insert_pack,
+    live_packs,
     lock_pack_build,
     mark_pack_error,
     packs_for,
     unlock_pack_build,
 )
 from dawsos_core.db.repositories.portfolios import list_portfolios
-from dawsos_core.errors import BadRequest, DawsosError, ProviderError
+from dawsos_core.errors import BadRequest, DawsosError, MissingObservations, ProviderError
 from dawsos_core.pricing.content import content_hash
 from dawsos_core.pricing.policies import Policy, get_policy
 from dawsos_core.pricing.providers import (
@@ -233,16 +237,26 @@ def prewarm(
     conn: Connection, pack_id: str, on: dt.date, policy: Policy, *, reconcile: bool = False
 ) -> tuple[Decimal, int]:
     """Value every portfolio at its ledger's latest commit with the pack (a valuation
-    already stored is kept); with ``reconcile``, check each against Beancount and raise
-    ReconciliationFailed naming what differs. Returns the largest error in bps and the
-    number of portfolios valued."""
+    already stored is kept), with the day effects of the pack's day and of the next
+    weekday's when their other day has a live pack; with ``reconcile``, check each against
+    Beancount and raise ReconciliationFailed naming what differs. Returns the largest error
+    in bps and the number of portfolios valued."""
     checks = []
     valued = 0
+    around = live_packs(
+        conn, policy.name, previous_weekday(on), on + dt.timedelta(days=3), database_now(conn)
+    )
+    run = sorted([*(p for p in around if p.date != on), PackDay(pack_id, on)], key=lambda p: p.date)
     for portfolio in list_portfolios(conn, None):
         commit = latest_commit(conn, portfolio.ledger_id)
         if commit is None:
             continue
         value_with_packs(conn, portfolio, commit.commit_hash, [pack_id], policy)
+        try:
+            value_with_packs(conn, portfolio, commit.commit_hash, [p.id for p in run], policy)
+            keep_day_effects(conn, portfolio, commit.commit_hash, policy, run)
+        except MissingObservations:
+            pass  # a neighbour the commit's holdings outgrew: its days are made on demand
         valued += 1
         if reconcile:
             checks.append(reconcile_valuation(conn, portfolio, commit, pack_id, on, policy))

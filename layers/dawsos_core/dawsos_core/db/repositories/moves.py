@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.ledger import under_prefixes
+from dawsos_core.db.repositories.portfolios import PortfolioRecord
 from dawsos_core.db.repositories.valuations import COUNTED_ON, rates_to_base
 from dawsos_core.errors import MissingObservations
 
@@ -56,8 +57,8 @@ _MOVES = f"""
 WITH packs AS (
     SELECT id AS pack_id, date FROM pricing_packs WHERE id = ANY(%(packs)s)
 ), sided AS (
-    SELECT txn_id, date, account, currency, units, price_number, price_currency, cost_number,
-           cost_currency,
+    SELECT txn_id, posting_no, date, account, currency, units, price_number, price_currency,
+           cost_number, cost_currency,
            CASE WHEN {under_prefixes("%(holdings)s")} THEN 'H'
                 WHEN {under_prefixes("%(internal)s")} THEN 'I' ELSE 'O' END AS kind
     FROM ledger_postings
@@ -83,34 +84,34 @@ LEFT JOIN pack_prices p ON s.kind = 'O' AND p.pack_id = s.pack_id AND p.commodit
 LEFT JOIN to_base m ON s.kind = 'O' AND m.pack_id = s.pack_id
     AND m.currency = coalesce(p.quote_currency, s.currency)
 WHERE s.touches
-ORDER BY day, s.txn_id"""
+ORDER BY day, s.txn_id, s.posting_no"""
 
 
 def window_moves(
     conn: Connection,
-    *,
+    portfolio: PortfolioRecord,
     commit_hash: str,
     pack_ids: list[str],
     start: dt.date,
-    account_prefixes: list[str],
-    internal_prefixes: list[str],
+    *,
     pivot: str,
     quoted: str,
-    base_currency: str,
 ) -> Moves:
-    """The postings the window's days after its first count, with their values in base.
-    A posting a pack cannot value (no fixing of its currency) is a 422 naming it."""
+    """The postings the window's days after its first count (``pack_ids`` the window's
+    packs, ``start`` its first day), with their values in the portfolio's base, crossed from
+    fixings to ``pivot`` quoted ``quoted``. A posting a pack cannot value (no fixing of its
+    currency) is a 422 naming it."""
     rows = conn.execute(
         _MOVES,
         {
             "packs": pack_ids,
             "commit": commit_hash,
             "start": start,
-            "holdings": account_prefixes,
-            "internal": internal_prefixes,
+            "holdings": portfolio.account_prefixes,
+            "internal": portfolio.internal_prefixes,
             "pivot": pivot,
             "quoted": quoted,
-            "base": base_currency,
+            "base": portfolio.base_currency,
         },
     ).fetchall()
     unvalued = sorted(

@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 from psycopg.rows import tuple_row
 
+from dawsos_core.analytics.attribution import EFFECTS
+from dawsos_core.analytics.returns import ValuationSeries
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.ledger import under_prefixes
 
@@ -45,6 +47,8 @@ _RATES = f"""
 packs AS (
     SELECT id AS pack_id, date FROM pricing_packs WHERE id = ANY(%(packs)s)
 ), {rates_to_base("packs")}"""
+
+_EFFECTS = ", ".join(EFFECTS)
 
 # A weekday a posting counts on: its date, or the next Monday for a Saturday or a Sunday.
 COUNTED_ON = "{date} + CASE extract(isodow FROM {date}) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END"
@@ -173,8 +177,9 @@ def insert_valuations(
 def copy_valuations(
     conn: Connection, portfolio_id: str, old: str, new: str, before: dt.date | None
 ) -> int:
-    """The valuations of ``old`` dated before ``before`` (all of them for None), stored as
-    ``new``'s too: the two commits hold the same postings until then."""
+    """The valuations of ``old`` dated before ``before`` (all of them for None), with their
+    holdings and day effects, stored as ``new``'s too: the two commits hold the same
+    postings until then."""
     row = conn.execute(
         "WITH old AS ("
         "  SELECT * FROM valuations"
@@ -192,7 +197,13 @@ def copy_valuations(
         "  SELECT n.id, h.portfolio_id, h.commodity, h.units, h.price_currency, h.price,"
         "   h.value_local, h.fx_rate, h.value_base"
         "  FROM new n JOIN old o USING (pack_id) JOIN holding_valuations h"
-        "   ON h.valuation_id = o.id)"
+        "   ON h.valuation_id = o.id),"
+        " effects AS ("
+        "  INSERT INTO valuation_effects (valuation_id, previous_pack_id, portfolio_id,"
+        f"   {_EFFECTS})"
+        f"  SELECT n.id, e.previous_pack_id, e.portfolio_id, {_EFFECTS}"
+        "  FROM new n JOIN old o USING (pack_id) JOIN valuation_effects e"
+        "   ON e.valuation_id = o.id)"
         " SELECT count(*) AS copied FROM new",
         {"portfolio": portfolio_id, "old": old, "new": new, "before": before},
     ).fetchone()
@@ -232,6 +243,19 @@ def valuation_points(
         (portfolio_id, commit_hash, pack_ids),
     ).fetchall()
     return [ValuationPoint(**r) for r in rows]
+
+
+def valuation_series(
+    conn: Connection, portfolio_id: str, commit_hash: str, pack_ids: list[str]
+) -> ValuationSeries:
+    """The valuations at the commit with the packs as a series, in date order."""
+    points = valuation_points(conn, portfolio_id, commit_hash, pack_ids)
+    return ValuationSeries(
+        dates=[p.date for p in points],
+        values=np.array([float(p.value_base) for p in points]),
+        flow_in=np.array([float(p.flow_in_base) for p in points]),
+        flow_out=np.array([float(p.flow_out_base) for p in points]),
+    )
 
 
 def holding_units(
