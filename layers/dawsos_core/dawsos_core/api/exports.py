@@ -2,6 +2,7 @@
 
 Both are scoped to the caller: another user's execution or export is a 404. The
 ``Idempotency-Key`` header is required on POST; the same key again returns the same export.
+Every link either route issues passes the rights gate of the current environment first.
 """
 
 from __future__ import annotations
@@ -77,9 +78,12 @@ def create_export(request: ExportRequest) -> ExportResponse:
     "/v1/exports/<export_id>",
     summary="Fresh link to an export",
     tags=["exports"],
-    responses=error_responses(400, 401, 404, 503),
+    responses=error_responses(400, 401, 403, 404, 503),
 )
 def get_export(export_id: uuid.UUID) -> ExportResponse:
-    sub = caller_sub(router.current_event)
-    link = get_export_service().link(user_sub=sub, export_id=export_id)
+    event = router.current_event
+    sub = caller_sub(event)
+    link = get_export_service().link(
+        user_sub=sub, export_id=export_id, request_id=event.request_context.request_id
+    )
     return ExportResponse.model_validate(link)

@@ -4,8 +4,12 @@
 The whole of a new export happens inside the caller's request transaction, which holds an
 advisory lock on the idempotency key, so the same key twice yields one export. The row is
 inserted only after the object is in S3: an S3 failure rolls everything back (503) and no
-row claims a missing file. A refusal by the rights gate commits its violation row, then is
-answered with 403.
+row claims a missing file.
+
+The rights gate stands before every presigned link, not only before a new file: a replayed
+key and ``GET /v1/exports/{id}`` ask the registry again, for the environment of the running
+settings, so a file made where its sources allowed export gets no link where they do not.
+A refusal commits its violation row, then is answered with 403.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 
-from dawsos_core.db.connection import Database
+from dawsos_core.db.connection import Connection, Database
 from dawsos_core.db.repositories.executions import ExecutionRecord, find_execution
 from dawsos_core.db.repositories.exports import (
     ExportRecord,
@@ -102,6 +106,45 @@ class ExportService:
             replayed=replayed,
         )
 
+    def _gate(
+        self,
+        conn: Connection,
+        user_sub: str,
+        execution_id: uuid.UUID,
+        export_format: str,
+        request_id: str,
+        execution: ExecutionRecord | None = None,
+    ) -> None:
+        """Raise ExportBlocked, after recording a violation in ``conn``, when a source in the
+        execution's lineage forbids export in this environment; call it before every link.
+
+        An execution that cannot be read (or recorded no sources) has unrecorded lineage,
+        which the registry does not know and so never lets out."""
+        environment = self.settings.environment
+        if execution is None:
+            execution = find_execution(conn, execution_id, user_sub)
+        sources = (execution.provenance.get("sources") if execution else None) or [
+            UNRECORDED_LINEAGE
+        ]
+        blocked = load_registry().export_blocked(sources, environment)
+        if not blocked:
+            return
+        violation = insert_violation(
+            conn,
+            user_sub=user_sub,
+            execution_id=execution_id,
+            export_format=export_format,
+            environment=environment.value,
+            sources=blocked,
+            request_id=request_id,
+        )
+        raise ExportBlocked(
+            f"export refused in {environment.value}: the licence of {', '.join(blocked)} "
+            "forbids exporting this answer (it may still be viewed)",
+            sources=blocked,
+            violation_id=str(violation),
+        )
+
     def create(
         self,
         *,
@@ -124,29 +167,12 @@ class ExportService:
                             f"{existing.id} ({existing.format} of execution "
                             f"{existing.execution_id}); use a new key for another export"
                         )
+                    self._gate(conn, user_sub, existing.execution_id, export_format, request_id)
                     return self._link(existing, replayed=True)
                 execution = find_execution(conn, execution_id, user_sub)
                 if execution is None:
                     raise NotFound(f"no execution {execution_id}")
-                sources = execution.provenance.get("sources") or [UNRECORDED_LINEAGE]
-                blocked = load_registry().export_blocked(sources, environment)
-                if blocked:
-                    violation = insert_violation(
-                        conn,
-                        user_sub=user_sub,
-                        execution_id=execution.id,
-                        export_format=export_format,
-                        environment=environment.value,
-                        sources=blocked,
-                        request_id=request_id,
-                    )
-                    raise ExportBlocked(
-                        f"export refused in {environment.value}: the licence of "
-                        f"{', '.join(blocked)} forbids exporting this answer (it may still "
-                        "be viewed)",
-                        sources=blocked,
-                        violation_id=str(violation),
-                    )
+                self._gate(conn, user_sub, execution.id, export_format, request_id, execution)
                 record = self._write(
                     execution, user_sub, export_format, idempotency_key, request_id, written
                 )
@@ -216,12 +242,18 @@ class ExportService:
             created_at=issued,
         )
 
-    def link(self, *, user_sub: str, export_id: uuid.UUID) -> ExportLink:
-        """A fresh link for the owner; 404 for anyone else, or once the file has expired."""
-        with self.db.request_transaction(user_sub) as conn:
-            record = find_export(conn, export_id, user_sub)
-        if record is None:
-            raise NotFound(f"no export {export_id}")
+    def link(self, *, user_sub: str, export_id: uuid.UUID, request_id: str) -> ExportLink:
+        """A fresh link for the owner; 404 for anyone else, or once the file has expired;
+        403 (and a violation row) when its sources forbid export in this environment."""
+        try:
+            with self.db.request_transaction(user_sub) as conn:
+                record = find_export(conn, export_id, user_sub)
+                if record is None:
+                    raise NotFound(f"no export {export_id}")
+                self._gate(conn, user_sub, record.execution_id, record.format, request_id)
+        except ExportBlocked:
+            count(EXPORTS_BLOCKED, environment=self.settings.environment.value)
+            raise
         if not self.store.exists(record.s3_key):
             raise NotFound(f"export {export_id} has expired from storage")
         return self._link(record, replayed=False)
