@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from dawsos_core.errors import ProviderError
 from dawsos_core.observability.logs import service_logger
 from dawsos_core.observability.metrics import MetricsRecorder
 from dawsos_core.observability.telemetry import Telemetry
@@ -55,7 +56,7 @@ def test_an_opening_breaker_is_counted() -> None:
     )
 
     def broken(ctx: object, tx: object, args: object) -> CapabilityResult:
-        raise RuntimeError("provider down")
+        raise ProviderError("provider down")
 
     class Agent:
         name = "flaky"
@@ -67,7 +68,7 @@ def test_an_opening_breaker_is_counted() -> None:
     runtime.register(Agent())
     with telemetry.invocation("test"):
         for _ in range(2):
-            with pytest.raises(RuntimeError):
+            with pytest.raises(ProviderError):
                 runtime.call("x.fetch", None, None, {})  # type: ignore[arg-type]
 
     names = [

@@ -12,7 +12,7 @@ import pytest
 from dawsos_core.agents.registry import build_runtime
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Connection
-from dawsos_core.errors import BadRequest
+from dawsos_core.errors import BadRequest, ProviderError
 from dawsos_core.orchestration.graph import check_graph, levels
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
 from dawsos_core.orchestration.patterns import PatternSpec, load_library, resolve
@@ -165,7 +165,7 @@ class Fake:
         return CapabilityResult(args["a"]["v"] + args["b"]["v"], frozenset({"ECB"}))
 
     def broken(self, ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
-        raise RuntimeError("provider down")
+        raise ProviderError("provider down")
 
     def capabilities(self) -> list[Capability]:
         return [
@@ -214,7 +214,7 @@ def test_a_failing_step_is_traced_before_it_raises() -> None:
     trace: list[Any] = []
     orchestrator = PatternOrchestrator(runtime)
 
-    with pytest.raises(RuntimeError, match="provider down"):
+    with pytest.raises(ProviderError, match="provider down"):
         orchestrator._run_step(p.steps[1], 1, CTX, TX, {"state": {"a": 1}}, trace)
 
     assert [(t.step, t.status, t.sources) for t in trace] == [("b", "error", [])]
@@ -226,7 +226,7 @@ def test_open_breaker_answers_503_at_once_naming_the_capability() -> None:
     p = pattern([{"capability": "t.broken", "as": "a"}], ["a"])
     orchestrator = PatternOrchestrator(runtime)
     for _ in range(2):
-        with pytest.raises(RuntimeError):
+        with pytest.raises(ProviderError):
             orchestrator.run(p, {}, CTX, TX)
 
     with pytest.raises(CapabilityUnavailable, match=r"t\.broken") as raised:

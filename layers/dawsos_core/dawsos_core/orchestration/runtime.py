@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+import psycopg
+
 from dawsos_core.context import RequestCtx
 from dawsos_core.errors import DawsosError, ServiceUnavailable
 from dawsos_core.observability.metrics import AGENT_INVOCATIONS, CIRCUIT_BREAKER_OPENS
@@ -51,6 +53,15 @@ class CapabilityUnavailable(ServiceUnavailable):
 
 class UnknownCapability(DawsosError):
     code = "unknown_capability"
+
+
+def dependency_failed(exc: BaseException) -> bool:
+    """Whether a capability failed because a dependency did: a provider's HTTP error or
+    timeout, or the database unreachable. Only those open a breaker, so no caller's input
+    (nor a statement it made too long) can switch a capability off for the others."""
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return False  # the statement timeout: the request's own work
+    return isinstance(exc, ServiceUnavailable | psycopg.OperationalError)
 
 
 class AgentRuntime:
@@ -105,15 +116,13 @@ class AgentRuntime:
         with span(f"capability {name}", xray=False, capability=name, agent=capability.agent):
             try:
                 result = capability.handler(ctx, tx, args)
-            except DawsosError as exc:
-                if exc.status >= 500:  # the caller's own mistakes do not open the breaker
+            except Exception as exc:
+                if dependency_failed(exc):
                     self._failed(name, breaker)
-                else:
+                else:  # a refusal of the input, or a fault of ours: the dependency answered
                     breaker.success()
-                    count(AGENT_INVOCATIONS, capability=name, outcome="refused")
-                raise
-            except Exception:
-                self._failed(name, breaker)
+                    outcome = "refused" if isinstance(exc, DawsosError) else "error"
+                    count(AGENT_INVOCATIONS, capability=name, outcome=outcome)
                 raise
         breaker.success()
         count(AGENT_INVOCATIONS, capability=name, outcome="ok")
