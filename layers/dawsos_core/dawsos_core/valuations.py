@@ -52,6 +52,9 @@ from dawsos_core.pricing.policies import Policy, get_policy
 from dawsos_core.pricing.reconciliation import reconcile_valuation, require_passed
 from dawsos_core.pricing.valuation import value_with_packs
 
+MAX_WINDOW_YEARS = 30
+MAX_WINDOW_DAYS = MAX_WINDOW_YEARS * 365 + MAX_WINDOW_YEARS // 4  # leap days included
+
 
 def covered_since(
     conn: Connection,
@@ -120,6 +123,12 @@ def performance_window(
     it is a 422."""
     if start >= end:
         raise BadRequest(f"the window must end after it starts ({start} to {end})")
+    if (end - start).days > MAX_WINDOW_DAYS:
+        earliest = end - dt.timedelta(days=MAX_WINDOW_DAYS)
+        raise BadRequest(
+            f"start: a window spans at most {MAX_WINDOW_YEARS} years; {start} to {end} is "
+            f"longer: start on or after {earliest}"
+        )
     inception = first_holding_date(conn, commit_hash, portfolio.account_prefixes)
     if inception is None or inception >= end:
         held = "nothing" if inception is None else f"nothing before {inception}"

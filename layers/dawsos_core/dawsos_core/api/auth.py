@@ -7,6 +7,8 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from dawsos_core.errors import Unauthorized
 from dawsos_core.observability.telemetry import identify
 
+MAX_SUB_LENGTH = 256
+
 
 def caller_sub(event: APIGatewayProxyEventV2) -> str:
     """The verified ``sub`` claim; a request without one never reaches domain code."""
@@ -15,5 +17,10 @@ def caller_sub(event: APIGatewayProxyEventV2) -> str:
     sub = (claims or {}).get("sub")
     if not sub:
         raise Unauthorized("the request carries no verified subject")
-    identify(str(sub))
-    return str(sub)
+    sub = str(sub)
+    if len(sub) > MAX_SUB_LENGTH or not sub.isprintable():
+        raise Unauthorized(
+            f"the token's subject must be printable text of at most {MAX_SUB_LENGTH} characters"
+        )
+    identify(sub)
+    return sub

@@ -35,13 +35,15 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI ``responses`` entries for the error answers a route can give."""
     content = {"application/json": {"model": ErrorBody}}
     descriptions = {
-        400: "Malformed JSON or an invalid field (named in the message)",
+        400: "Malformed JSON, a body that is not UTF-8 or nests over 32 levels, text with a NUL "
+        "or a lone surrogate, or an invalid field (each named in the message)",
         401: "Missing, malformed, wrongly signed or expired token",
         403: "Refused by the rights registry (export_blocked names the sources and the "
         "recorded violation_id) or view_blocked",
         404: "Unknown or not the caller's",
         409: "The Idempotency-Key was used for a different export",
         413: "Body over 64 KiB",
+        415: "A body that is not application/json",
         422: "Valid request that cannot be answered",
         503: "A dependency or the pricing pack is not ready; see Retry-After",
     }

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+)
 
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses, oversized_body
@@ -18,20 +26,30 @@ from dawsos_core.resources import get_database, get_library, get_orchestrator, g
 router = APIGatewayHttpRouter()
 
 
+def _text_only(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("an ISO 8601 date and time as text")
+    return value
+
+
 class ExecuteRequest(BaseModel):
+    """Strict: no boolean or number is read from a string."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    pattern_id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Pattern to run")
+    pattern_id: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Pattern to run")
     inputs: dict[str, Any] = Field(default_factory=dict, description="The pattern's inputs")
-    require_fresh: bool = Field(default=True, description="Refuse (503) unless the pack is fresh")
-    pack_id: str | None = Field(default=None, max_length=80, description="Pin a pricing pack")
-    ledger_commit: str | None = Field(
+    require_fresh: StrictBool = Field(
+        default=True, description="Refuse (503) unless the pack is fresh"
+    )
+    pack_id: StrictStr | None = Field(default=None, max_length=80, description="Pin a pricing pack")
+    ledger_commit: StrictStr | None = Field(
         default=None,
         pattern=r"^[0-9a-fA-F]{7,64}$",
         description="Pin the ledger commit: a hash, or an unambiguous prefix of 7 or more hex "
         "digits (default: the portfolio's ledger's latest synced commit)",
     )
-    packs_as_of: AwareDatetime | None = Field(
+    packs_as_of: Annotated[AwareDatetime, BeforeValidator(_text_only)] | None = Field(
         default=None,
         description="Value each day of a window with the pack live at this instant (ISO 8601 "
         "with a time zone; default: now). Pin it with pack_id and ledger_commit to replay",
@@ -56,7 +74,7 @@ class ExecuteResponse(BaseModel):
             "description": "The answer with its provenance, attributions and trace",
             "content": {"application/json": {"model": ExecuteResponse}},
         },
-        **error_responses(400, 401, 403, 404, 413, 422, 503),
+        **error_responses(400, 401, 403, 404, 413, 415, 422, 503),
     },
 )
 def execute(request: ExecuteRequest) -> Response[str]:

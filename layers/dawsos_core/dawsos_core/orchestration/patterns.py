@@ -14,20 +14,44 @@ import json
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    create_model,
+)
 
 from dawsos_core.errors import BadRequest
 
 LIBRARY_DIR = Path(__file__).with_name("patterns")
 TEMPLATE = re.compile(r"\{\{\s*(inputs|state|ctx)\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*\}\}")
-_TYPES: dict[str, type] = {
-    "string": str,
-    "integer": int,
-    "number": float,
-    "boolean": bool,
-    "date": dt.date,
+MAX_TEXT_LENGTH = 256  # a string input's length unless its pattern says less
+
+
+def _iso_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date as YYYY-MM-DD")
+    return dt.date.fromisoformat(value)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Strict: no number or boolean is read from a string, and no date from a number.
+_TYPES: dict[str, Any] = {
+    "string": StrictStr,
+    "integer": StrictInt,
+    "number": StrictFloat,
+    "boolean": StrictBool,
+    "date": Annotated[dt.date, PlainValidator(_iso_date, json_schema_input_type=str)],
 }
 
 
@@ -87,7 +111,13 @@ class PatternSpec(BaseModel):
         for name, spec in self.inputs.items():
             kind = _TYPES[spec.type]
             default = ... if spec.required else spec.default
-            field = Field(default, ge=spec.minimum, le=spec.maximum, pattern=spec.pattern)
+            field = Field(
+                default,
+                ge=spec.minimum,
+                le=spec.maximum,
+                pattern=spec.pattern,
+                max_length=MAX_TEXT_LENGTH if spec.type == "string" else None,
+            )
             fields[name] = (kind, field) if spec.required else (kind | None, field)
         model: type[BaseModel] = create_model(
             f"{self.id}_inputs", __config__=ConfigDict(extra="forbid"), **fields
