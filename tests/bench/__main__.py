@@ -15,6 +15,7 @@ BENCHES = [
     "bench_execute",
     "bench_execute_500",
     "bench_revaluation",
+    "bench_tenants",
     "bench_exports",
     "bench_observability",
 ]
