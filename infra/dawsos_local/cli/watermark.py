@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dawsos_core.db.repositories.exports import export_owner
@@ -21,8 +22,17 @@ def watermark() -> None:
     """Watermarks of exported files: visible marks and HMAC-signed tokens."""
 
 
+def _verdict(out: Console, authentic: bool, reason: str) -> None:
+    """The verdict on one line, however long the reason or narrow the terminal."""
+    text = escape(" ".join(reason.split()))
+    out.print(
+        f"{'[green]authentic[/]' if authentic else '[red]NOT authentic[/]'}: {text}",
+        soft_wrap=True,
+    )
+
+
 @watermark.command("verify")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--key-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -36,7 +46,10 @@ def watermark() -> None:
 )
 @data_dir_option
 def verify_command(file: Path, key_file: Path | None, lookup: bool, data_dir: Path) -> None:
-    """Check FILE's watermark; exit 0 when authentic, 1 when not."""
+    """Check FILE's watermark; exit 0 when authentic, 1 when not.
+
+    A file that cannot be read (missing, a directory, not permitted) or is damaged in any
+    way is not authentic: one line says why, and the exit status is 1."""
     if key_file is not None:
         key = key_file.read_text().strip()
     elif os.environ.get("WATERMARK_KEY"):
@@ -46,11 +59,14 @@ def verify_command(file: Path, key_file: Path | None, lookup: bool, data_dir: Pa
         if not path.exists():
             raise CliError(f"no watermark key: {path} does not exist; pass --key-file")
         key = DataDir(data_dir).watermark_key()
-    check = verify(file.read_bytes(), key.encode())
     out = Console()
-    out.print(
-        f"{'[green]authentic[/]' if check.authentic else '[red]NOT authentic[/]'}: {check.reason}"
-    )
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _verdict(out, False, f"cannot read {file}: {exc.strerror or exc}")
+        raise SystemExit(1) from None
+    check = verify(data, key.encode())
+    _verdict(out, check.authentic, check.reason)
     if check.watermark is not None:
         table = Table(show_header=False, box=None)
         for name, value in vars(check.watermark).items():
