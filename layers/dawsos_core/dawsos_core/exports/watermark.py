@@ -228,8 +228,9 @@ def _unsigned_zip(data: bytes) -> WatermarkCheck:
         return WatermarkCheck(False, watermark, None)
     return WatermarkCheck(
         False,
-        "the workbook was repacked after it was exported: its watermark names the export,"
-        " but only the file as exported can be verified",
+        "the watermark is only inside compressed parts: the workbook was repacked after it"
+        " was exported (or exported before signatures covered the whole file); it names the"
+        " export, but only the file as exported can be verified",
         watermark,
     )
 
