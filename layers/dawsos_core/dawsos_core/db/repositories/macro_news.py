@@ -39,7 +39,9 @@ def observations(
 
 
 def store_articles(conn: Connection, articles: list[dict[str, Any]]) -> int:
-    """How many were new (one pipelined batch: an article already stored is kept)."""
+    """How many were new (one pipelined batch). An article is keyed by its url's hash and
+    the symbol it was found for: one found for two symbols is stored under each, and one
+    already stored under a symbol is kept as it was."""
     cursor = conn.cursor()
     cursor.executemany(
         "INSERT INTO news_articles (id, symbol, published_at, title, url, outlet, provider,"
@@ -53,10 +55,12 @@ def store_articles(conn: Connection, articles: list[dict[str, Any]]) -> int:
 def articles(
     conn: Connection, symbols: list[str], start: dt.datetime, end: dt.datetime, limit: int
 ) -> list[dict[str, Any]]:
+    """The articles found for any of ``symbols`` published in [start, end), newest first,
+    one row per (article, symbol): an article about two of them is listed under each."""
     rows = conn.execute(
         "SELECT symbol, published_at, title, url, outlet, provider, demo FROM news_articles"
         " WHERE symbol = ANY(%s) AND published_at >= %s AND published_at < %s"
-        " ORDER BY published_at DESC, id LIMIT %s",
+        " ORDER BY published_at DESC, id, symbol LIMIT %s",
         (symbols, start, end, limit),
     ).fetchall()
     return [dict(r) for r in rows]
