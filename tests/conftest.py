@@ -1,14 +1,16 @@
 """Shared fixtures: a real PostgreSQL server and handler invocation through real events.
 
 The server is the embedded one, started once per test session in a temporary directory,
-unless DATABASE_URL is set (its role must be allowed to create databases). Migrations are
-applied once to a template database; each test that needs a database gets a fresh copy.
+unless DATABASE_URL is set (its role must be allowed to create databases and roles).
+Migrations are applied once to a template database; each test that needs a database gets a
+fresh copy. ``logins`` connects to it as each function's own role, as the functions do.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from dawsos_core import resources
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import migrate
+from dawsos_core.db.roles import FUNCTION_ROLES, set_password
 from dawsos_local.events import http_api_event
 from dawsos_local.handlers import FUNCTIONS_DIR, LambdaContext, load_handler
 from dawsos_local.postgres import EmbeddedPostgres, drop_database, ensure_database
@@ -31,6 +34,24 @@ def with_database(url: str, name: str) -> str:
     params = conninfo_to_dict(url)
     params["dbname"] = name
     return make_conninfo(**params)
+
+
+# The function roles' passwords for this session (roles belong to the whole server).
+ROLE_PASSWORDS = {role: secrets.token_urlsafe(24) for role in FUNCTION_ROLES.values()}
+
+
+def as_role(url: str, role: str) -> str:
+    """``url`` logged in as a function role, with its password."""
+    params = conninfo_to_dict(url)
+    params["user"] = role
+    params["password"] = ROLE_PASSWORDS[role]
+    return make_conninfo(**params)
+
+
+def set_role_passwords(admin_url: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for role, password in ROLE_PASSWORDS.items():
+            set_password(conn, role, password)
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +74,7 @@ def template_database(pg_admin_url: str) -> Iterator[str]:
     db = Database(lambda: with_database(pg_admin_url, name))
     migrate(db)
     db.close()
+    set_role_passwords(pg_admin_url)
     yield name
     drop_database(pg_admin_url, name)
 
@@ -64,6 +86,13 @@ def database_url(pg_admin_url: str, template_database: str) -> Iterator[str]:
     ensure_database(pg_admin_url, name, template=template_database)
     yield with_database(pg_admin_url, name)
     drop_database(pg_admin_url, name)
+
+
+@pytest.fixture
+def logins(database_url: str) -> dict[str, str]:
+    """The test's database as each function logs in to it: its own role, by service name
+    (``execute``, ``export``, ``pack_builder``)."""
+    return {service: as_role(database_url, role) for service, role in FUNCTION_ROLES.items()}
 
 
 @pytest.fixture

@@ -93,15 +93,17 @@ def test_a_backdated_commit_and_a_restatement_are_followed_and_a_pinned_overview
 
 
 def test_another_caller_sees_none_of_the_stored_effects(
-    executing: Execute, setup: tuple[Database, LedgerRepo]
+    executing: Execute, logins: dict[str, str]
 ) -> None:
-    db, _ = setup
+    db = Database(lambda: logins["execute"])  # as the execute function logs in
     count = "SELECT count(*) AS n FROM valuation_effects"
 
     with db.request_transaction("mallory") as conn:
         theirs = conn.execute(count).fetchone()
     with db.request_transaction("alice") as conn:
         ours = conn.execute(count).fetchone()
+
+    db.close()
 
     assert theirs == {"n": 0}
     assert ours == {"n": 9}

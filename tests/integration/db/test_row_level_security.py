@@ -1,5 +1,5 @@
-"""Row-level security: the second wall. Run as the API runs, a query that forgets its
-owner filter still sees only the caller's rows."""
+"""Row-level security: the second wall. Run as the API runs (logged in as the execute
+function's role), a query that forgets its owner filter still sees only the caller's rows."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dawsos_core.errors import Forbidden
 
 
 @pytest.fixture
-def two_owners(database_url: str) -> Database:
+def two_owners(database_url: str, logins: dict[str, str]) -> Database:
     with psycopg.connect(database_url, autocommit=True) as conn:
         for pid, owner in (("pa", "alice"), ("pm", "mallory")):
             conn.execute(
@@ -25,7 +25,7 @@ def two_owners(database_url: str) -> Database:
             "INSERT INTO executions (id, request_id, user_sub, pattern_id) VALUES"
             " ('00000000-0000-0000-0000-00000000000a', 'r', 'alice', 'x')"
         )
-    return Database(lambda: database_url)
+    return Database(lambda: logins["execute"])
 
 
 def test_unfiltered_queries_see_only_the_callers_rows(two_owners: Database) -> None:
@@ -41,15 +41,15 @@ def test_unfiltered_queries_see_only_the_callers_rows(two_owners: Database) -> N
     assert count == {"n": 0}
 
 
-def test_the_role_is_reset_after_the_request(two_owners: Database) -> None:
+def test_the_caller_is_forgotten_after_the_request(two_owners: Database) -> None:
     db = two_owners
     with db.request_transaction("alice") as conn:
         assert [p.id for p in list_portfolios(conn, None)] == ["pa"]
         execution = find_execution(conn, __import__("uuid").UUID(int=10), "alice")
         assert execution is not None
 
-    with db.session() as conn:  # back to the owner: the operator's view
-        assert [p.id for p in list_portfolios(conn, None)] == ["pa", "pm"]
+    with db.session() as conn:  # the same login, with no caller: no tenant's rows
+        assert list_portfolios(conn, None) == []
         assert conn.execute("SELECT current_setting('dawsos.user_sub', true) AS s").fetchone() == {
             "s": ""
         }
@@ -79,13 +79,14 @@ def _role_and_sub(conn: Connection) -> dict[str, str]:
     return dict(row)
 
 
-def _executions_of(db: Database, user_sub: str) -> int:
-    with db.session() as conn:
+def _executions_of(url: str, user_sub: str) -> int:
+    """As the operator sees them (the database's administrator)."""
+    with psycopg.connect(url) as conn:
         row = conn.execute(
-            "SELECT count(*) AS n FROM executions WHERE user_sub = %s", (user_sub,)
+            "SELECT count(*) FROM executions WHERE user_sub = %s", (user_sub,)
         ).fetchone()
     assert row is not None
-    return int(row["n"])
+    return int(row[0])
 
 
 def _insert_for(conn: Connection, user_sub: str) -> None:
@@ -98,7 +99,7 @@ def _insert_for(conn: Connection, user_sub: str) -> None:
 
 def test_reads_in_the_request_run_under_the_callers_role(two_owners: Database) -> None:
     db = two_owners
-    owner_before = _role_and_sub(db.connection())
+    outside = _role_and_sub(db.connection())
 
     with db.request_transaction("mallory") as conn:
         alices = portfolio_by_id(conn, "pa", None)  # no owner filter
@@ -108,30 +109,30 @@ def test_reads_in_the_request_run_under_the_callers_role(two_owners: Database) -
     assert alices is None
     assert own is not None
     assert own.id == "pm"
-    assert inside == {"role": "dawsos_api", "sub": "mallory"}
-    assert _role_and_sub(db.connection()) == owner_before
+    assert inside == {"role": "dawsos_execute", "sub": "mallory"}
+    assert _role_and_sub(db.connection()) == outside
     db.close()
 
 
-def test_a_requests_writes_commit_at_its_end_with_the_role_gone_after(
-    two_owners: Database,
+def test_a_requests_writes_commit_at_its_end_with_the_caller_gone_after(
+    two_owners: Database, database_url: str
 ) -> None:
     db = two_owners
-    owner_before = _role_and_sub(db.connection())
+    outside = _role_and_sub(db.connection())
 
     with db.request_transaction("mallory") as conn:
         _insert_for(conn, "mallory")
 
-    assert _role_and_sub(db.connection()) == owner_before  # the role was transaction-local
-    assert _executions_of(db, "mallory") == 1
+    assert _role_and_sub(db.connection()) == outside  # the caller was transaction-local
+    assert _executions_of(database_url, "mallory") == 1
     db.close()
 
 
-def test_a_refused_write_writes_nothing_and_still_leaves_the_role(
-    two_owners: Database,
+def test_a_refused_write_writes_nothing_and_still_forgets_the_caller(
+    two_owners: Database, database_url: str
 ) -> None:
     db = two_owners
-    owner_before = _role_and_sub(db.connection())
+    outside = _role_and_sub(db.connection())
 
     with (
         pytest.raises(psycopg.errors.InsufficientPrivilege),
@@ -139,14 +140,14 @@ def test_a_refused_write_writes_nothing_and_still_leaves_the_role(
     ):
         _insert_for(conn, "alice")  # another user's row: the policy refuses it
 
-    assert _role_and_sub(db.connection()) == owner_before
-    assert _executions_of(db, "alice") == 1  # the fixture's only
+    assert _role_and_sub(db.connection()) == outside
+    assert _executions_of(database_url, "alice") == 1  # the fixture's only
     db.close()
 
 
-def test_a_failed_read_ends_the_request_and_leaves_no_role(two_owners: Database) -> None:
+def test_a_failed_read_ends_the_request_and_leaves_no_caller(two_owners: Database) -> None:
     db = two_owners
-    owner_before = _role_and_sub(db.connection())
+    outside = _role_and_sub(db.connection())
 
     with (
         pytest.raises(psycopg.errors.DivisionByZero),
@@ -154,7 +155,7 @@ def test_a_failed_read_ends_the_request_and_leaves_no_role(two_owners: Database)
     ):
         conn.execute("SELECT 1 / 0 AS n")
 
-    assert _role_and_sub(db.connection()) == owner_before
+    assert _role_and_sub(db.connection()) == outside
     assert db.connection().info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     db.close()
 
@@ -177,7 +178,7 @@ def _request_that_writes_then_raises(db: Database, error: Exception) -> None:
 
 
 def test_a_refusal_keeps_its_audit_rows_and_a_failure_keeps_nothing(
-    two_owners: Database,
+    two_owners: Database, database_url: str
 ) -> None:
     db = two_owners
 
@@ -186,7 +187,7 @@ def test_a_refusal_keeps_its_audit_rows_and_a_failure_keeps_nothing(
     with pytest.raises(RuntimeError):
         _request_that_writes_then_raises(db, RuntimeError("a bug half way"))
 
-    assert _executions_of(db, "mallory") == 1  # the refusal's row, not the failure's
+    assert _executions_of(database_url, "mallory") == 1  # the refusal's row, not the failure's
     db.close()
 
 

@@ -26,7 +26,7 @@ Connection = psycopg.Connection[DictRow]
 # keeps the client on one database connection only for that transaction. A Lambda stopped
 # at its 29 s timeout leaves the transaction open; the server ends it 30 s later.
 _BECOME_TENANT = (
-    "SELECT set_config('role', 'dawsos_api', true), set_config('dawsos.user_sub', %s, true),"
+    "SELECT set_config('dawsos.user_sub', %s, true),"
     " set_config('idle_in_transaction_session_timeout', '30s', true)"
 )
 
@@ -126,13 +126,15 @@ class Database:
 
     @contextmanager
     def request_transaction(self, user_sub: str) -> Iterator[Connection]:
-        """One request's transaction, as role dawsos_api for ``user_sub``: row-level security
-        admits only that user's rows, whatever a query forgets. Pass the connection it
-        yields to everything that runs under the request.
+        """One request's transaction for ``user_sub``: the function's login role is
+        confined by row-level security to that user's rows (``dawsos.user_sub``), whatever
+        a query forgets, and it is no owner, so no ``RESET ROLE`` escapes it (a superuser
+        or owner login, as in some tests and the operator's CLI, is not confined). Pass the
+        connection it yields to everything that runs under the request.
 
         It commits at the end, and also when the caller is refused (a 4xx keeps the audit
-        rows written for it); it rolls back on any other error. The role, the caller and a
-        30 s idle timeout are transaction-local: nothing outlives the request."""
+        rows written for it); it rolls back on any other error. The caller and a 30 s idle
+        timeout are transaction-local: nothing outlives the request."""
         refusal: DawsosError | None = None
         with self.session() as conn, conn.transaction():
             conn.execute(_BECOME_TENANT, (user_sub,))

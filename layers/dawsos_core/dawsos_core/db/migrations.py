@@ -4,6 +4,12 @@ Files are named ``NNNN_description.sql``. Applied versions are recorded with a c
 ``schema_migrations``; running again applies nothing, and a migration edited after it was
 applied is refused rather than silently skipped. A session advisory lock serialises runners
 that start at the same moment (several Lambdas, a CLI and a test).
+
+The runner logs in as a role that may create roles (``dawsos_core.db.roles``): before the
+migrations it makes the owner and the function roles. Migrations before ``OWNER_RUNS_FROM``
+were written for the login that ran them and run as it; every later one runs as the owner
+(``SET LOCAL ROLE dawsos_owner``), after every object has been handed to the owner, and a
+run ends with the owner owning everything.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from pathlib import Path
 import psycopg
 
 from dawsos_core.db.connection import Connection, Database
+from dawsos_core.db.roles import OWNER, adopt_objects, ensure_roles
 from dawsos_core.errors import DatabaseUnavailable, MigrationError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _LOCK_KEY = 0x0DA5_05  # any constant shared by every runner
+OWNER_RUNS_FROM = 20  # 0020_least_privilege: the first migration run as the owner
 
 _SCHEMA_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -72,6 +80,11 @@ def apply_migrations(
     conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
     try:
         conn.execute(_SCHEMA_TABLE)
+        try:
+            with conn.transaction():
+                ensure_roles(conn)
+        except psycopg.Error as exc:
+            raise MigrationError(f"the database roles cannot be made: {exc}") from exc
         for migration in pending:
             with conn.transaction():
                 row = conn.execute(
@@ -85,6 +98,9 @@ def apply_migrations(
                             "add a new migration instead"
                         )
                     continue
+                if migration.version >= OWNER_RUNS_FROM:
+                    adopt_objects(conn)
+                    conn.execute(f"SET LOCAL ROLE {OWNER}")
                 try:
                     conn.execute(migration.sql.encode())
                 except psycopg.Error as exc:
@@ -94,6 +110,8 @@ def apply_migrations(
                     (migration.version, migration.name, migration.checksum),
                 )
             applied.append(migration)
+        with conn.transaction():
+            adopt_objects(conn)
     finally:
         if not conn.broken:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
