@@ -1,5 +1,5 @@
-"""Pack builder Lambda: the scheduled daily pricing pack, explicit rebuilds, the 18:00
-freshness check, and migrations."""
+"""Pack builder Lambda: the scheduled daily pricing pack, explicit rebuilds and the 18:00
+freshness check, logged in as role dawsos_pack_builder."""
 
 from __future__ import annotations
 

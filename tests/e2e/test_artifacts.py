@@ -31,6 +31,7 @@ NOT_IN = {
     "ExecuteFunction": {"matplotlib", "fontTools", "PIL", "fpdf", "xlsxwriter", "dulwich"},
     "ExportFunction": {"dulwich", "beancount"},
     "PackBuilderFunction": {"matplotlib", "fontTools", "PIL", "fpdf"},
+    "MigrateFunction": {"matplotlib", "fontTools", "PIL", "fpdf", "xlsxwriter", "dulwich"},
 }
 
 

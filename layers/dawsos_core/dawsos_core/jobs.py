@@ -1,11 +1,11 @@
-"""What one pack_builder invocation is asked to do, and doing it: migrate, check freshness,
-or build the pack a job names and then store the provider feeds of its date.
+"""What one pack_builder invocation is asked to do, and doing it: check freshness, or build
+the pack a job names and then store the provider feeds of its date.
 
 The EventBridge Scheduler target passes ``{"scheduled_time": "<aws.scheduler.scheduled-time>"}``;
 the pack date is that instant's calendar date in London, where the 16:30 cut is defined.
-An explicit ``{"date", "policy"}`` builds (or rebuilds) one pack; ``{"action": "migrate"}``
-applies database migrations (run once after each deploy); ``{"action": "check_freshness"}``
-reports whether the expected pack is fresh (the 18:00 London alarm's input).
+An explicit ``{"date", "policy"}`` builds (or rebuilds) one pack; ``{"action": "check_freshness"}``
+reports whether the expected pack is fresh (the 18:00 London alarm's input). Migrations are
+not the pack builder's: its role may not change the schema (the migrate function runs them).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dawsos_core.calendar import LONDON, expected_pack_date, london_today
 from dawsos_core.db.connection import Database
-from dawsos_core.db.migrations import migrate
 from dawsos_core.errors import PackFailed
 from dawsos_core.feeds import store_feeds
 from dawsos_core.observability.metrics import (
@@ -38,7 +37,7 @@ from dawsos_core.settings import Settings
 class PackJob(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    action: Literal["build", "migrate", "check_freshness"] = "build"
+    action: Literal["build", "check_freshness"] = "build"
     date: dt.date | None = None
     policy: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]{1,31}$")
     scheduled_time: dt.datetime | None = None
@@ -76,9 +75,6 @@ def report_freshness(db: Database, settings: Settings, policy: str) -> dict[str,
 
 
 def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
-    applied = migrate(db)
-    if job.action == "migrate":
-        return {"action": "migrate", "applied": [m.label for m in applied]}
     policy = get_policy(job.policy or settings.pricing_policy)
     if job.action == "check_freshness":
         return {"action": "check_freshness", "policy": policy.name,

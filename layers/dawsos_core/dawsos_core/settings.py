@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     db_host: str | None = Field(
         default=None, description="RDS Proxy endpoint; overrides the host in the secret."
     )
+    db_login_secret_arns: str = Field(
+        default="",
+        description="The migrate function only: the secrets (username, password) of the"
+        " function roles whose passwords it sets, comma-separated.",
+    )
     db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
     db_idle_check_seconds: float = Field(
         default=30.0,

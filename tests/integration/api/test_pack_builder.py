@@ -1,4 +1,5 @@
-"""The pack_builder handler: migrations, and scheduled or explicit pack builds."""
+"""The pack_builder handler: scheduled or explicit pack builds (migrations are the migrate
+function's, tests/integration/api/test_function_roles.py)."""
 
 from __future__ import annotations
 
@@ -34,17 +35,6 @@ def configured(
         monkeypatch.setenv(name, value)
     resources.reset()
     return db
-
-
-def test_migrate_action_applies_pending_migrations(empty_database_url: str) -> None:
-    db = Database(lambda: empty_database_url)
-
-    first = handler({"action": "migrate"}, LambdaContext("pack_builder"), db=db)
-    second = handler({"action": "migrate"}, LambdaContext("pack_builder"), db=db)
-
-    assert first["applied"][0] == "0001_pricing_packs"
-    assert second["applied"] == []
-    db.close()
 
 
 def test_scheduled_event_builds_the_london_date(configured: Database) -> None:
