@@ -61,6 +61,7 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield external
         return
     server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data").start()
+    server.require_passwords(FUNCTION_ROLES.values())  # as the local stack's server does
     try:
         yield server.url("postgres")
     finally:

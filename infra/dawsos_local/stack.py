@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from psycopg.conninfo import make_conninfo
+
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import Migration, migrate
+from dawsos_core.db.roles import FUNCTION_ROLES, set_password
 from dawsos_local.aws import LOCAL_CREDENTIALS, LocalAws
 from dawsos_local.gateway import Gateway, GatewayServer
 from dawsos_local.handlers import REPO_ROOT
 from dawsos_local.postgres import DEFAULT_DATABASE, EmbeddedPostgres, ensure_database
-from dawsos_local.template import load_api
+from dawsos_local.template import FunctionSpec, load_api
 from dawsos_local.tokens import load_or_create_secret
 from dawsos_local.workers import FunctionPool
 
@@ -42,9 +45,18 @@ class DataDir:
         """The HMAC key of local exports' watermarks; kept so old files still verify."""
         return load_or_create_secret(self.root / "watermark-key")
 
+    def role_password(self, role: str) -> str:
+        """The password of a function's database role, made once (AWS keeps each in a
+        secret of the function's own)."""
+        return load_or_create_secret(self.root / "db-roles" / role)
+
 
 class LocalDatabase:
-    """The database of a data dir: DATABASE_URL when set, else the embedded server."""
+    """The database of a data dir: DATABASE_URL when set, else the embedded server.
+
+    ``url`` logs in as the administrator that migrates (the CLI's and the demo's login, the
+    operator's); each function logs in as its own role (``role_url``), with the password
+    kept in the data dir, as each function in AWS reads its own secret."""
 
     def __init__(self, data_dir: DataDir) -> None:
         self.data_dir = data_dir
@@ -57,9 +69,14 @@ class LocalDatabase:
             self.url = external
             return self
         self.embedded = EmbeddedPostgres(self.data_dir.pgdata).start()
+        self.embedded.require_passwords(FUNCTION_ROLES.values())
         ensure_database(self.embedded.url("postgres"), DEFAULT_DATABASE)
         self.url = self.embedded.url(DEFAULT_DATABASE)
         return self
+
+    def role_url(self, role: str) -> str:
+        """The database as ``role`` logs in to it."""
+        return make_conninfo(self.url, user=role, password=self.data_dir.role_password(role))
 
     @property
     def description(self) -> str:
@@ -68,9 +85,14 @@ class LocalDatabase:
         return f"embedded PostgreSQL, data in {self.embedded.pgdata}"
 
     def migrate(self) -> list[Migration]:
+        """Apply pending migrations, then give each function role its password."""
         db = Database(lambda: self.url)
         try:
-            return migrate(db)
+            applied = migrate(db)
+            with db.transaction() as conn:
+                for role in FUNCTION_ROLES.values():
+                    set_password(conn, role, self.data_dir.role_password(role))
+            return applied
         finally:
             db.close()
 
@@ -110,9 +132,12 @@ class LocalStack:
         assert self.server is not None
         return self.server.url
 
-    def function_env(self) -> dict[str, str]:
+    def function_env(self, spec: FunctionSpec) -> dict[str, str]:
+        """A function's environment; it logs in to the database as its own role (a function
+        with none, the migrate function, as the administrator)."""
+        role = FUNCTION_ROLES.get(spec.environment.get("POWERTOOLS_SERVICE_NAME", ""))
         return {
-            "DATABASE_URL": self.database.url,
+            "DATABASE_URL": self.database.url if role is None else self.database.role_url(role),
             "S3_ENDPOINT_URL": self.aws.endpoint_url,
             "AWS_ENDPOINT_URL_SECRETS_MANAGER": self.aws.endpoint_url,
             "EXPORTS_BUCKET": self.aws.bucket,
@@ -133,9 +158,11 @@ class LocalStack:
             self.watermark_secret_arn = self.aws.put_secret(
                 WATERMARK_SECRET_NAME, self.data_dir.watermark_key()
             )
-            env = self.function_env()
+            routed = {route.function for route in api.routes}
             for name, spec in api.functions.items():
-                pool = FunctionPool(spec, workers=self.workers, env=env)
+                if name not in routed:
+                    continue  # the gateway invokes only the functions its routes name
+                pool = FunctionPool(spec, workers=self.workers, env=self.function_env(spec))
                 self.pools[name] = pool
                 pool.warm()
             gateway = Gateway(api, self.pools, self.data_dir.jwt_secret())
