@@ -189,17 +189,37 @@ def rows(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
+# (status, body, delay seconds), optionally with response headers: (..., {"Retry-After": "7"})
+Reply = tuple[int, bytes, float] | tuple[int, bytes, float, dict[str, str]]
+
+
 @dataclass
 class FakeProvider:
-    """Routes: path -> list of (status, body, delay seconds), consumed in order."""
+    """Routes: path -> list of replies, consumed in order (the last one repeats); or a
+    function of the request's path and query answering a reply, for every path under a
+    prefix (``answer``), as a provider with state (a rate limit, a range of dates) does."""
 
     url: str = ""
-    routes: dict[str, list[tuple[int, bytes, float]]] = field(default_factory=dict)
+    routes: dict[str, list[Reply]] = field(default_factory=dict)
+    handlers: dict[str, Callable[[str], Reply]] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
     posted: list[tuple[str, bytes]] = field(default_factory=list)
 
-    def serve(self, path: str, *responses: tuple[int, bytes, float]) -> None:
+    def serve(self, path: str, *responses: Reply) -> None:
         self.routes[path] = list(responses)
+
+    def answer(self, prefix: str, handler: Callable[[str], Reply]) -> None:
+        self.handlers[prefix] = handler
+
+    def reply(self, target: str) -> Reply:
+        path = urlsplit(target).path
+        queue = self.routes.get(path)
+        if queue:
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+        for prefix, handler in self.handlers.items():
+            if path.startswith(prefix):
+                return handler(target)
+        return (404, b'{"message": "not found"}', 0.0)
 
 
 @pytest.fixture
@@ -208,15 +228,16 @@ def fake_provider() -> Iterator[FakeProvider]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            path = urlsplit(self.path).path
             fake.hits.append(self.path)
-            queue = fake.routes.get(path) or [(404, b'{"message": "not found"}', 0.0)]
-            status, body, delay = queue.pop(0) if len(queue) > 1 else queue[0]
+            status, body, delay, *more = fake.reply(self.path)
+            headers: dict[str, str] = more[0] if more else {}
             time.sleep(delay)
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
