@@ -1,6 +1,7 @@
 """A pack for every weekday of a range, oldest first, with a progress bar: what
 `dawsos pack backfill` and `make demo` both run. A failing day is reported and the
-backfill goes on."""
+backfill goes on. Given the ``pacing`` its providers wait with (a rate limit's next token,
+a 429's Retry-After), the bar shows each wait as it starts and the time waited so far."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dawsos_core.db.repositories.packs import analyze_pack_tables
 from dawsos_core.pricing.packs import PackOutcome, build_pack
 from dawsos_core.pricing.providers import FxProvider, PriceSource
 from dawsos_core.pricing.providers.ledger_prices import LedgerPrices
+from dawsos_core.providers.rate_limit import Pacing
 
 
 @dataclass
@@ -32,6 +34,7 @@ def backfill_packs(
     today: dt.date,
     console: Console,
     prices: PriceSource = LedgerPrices,
+    pacing: Pacing | None = None,
 ) -> BackfillResult:
     result = BackfillResult()
     columns = (
@@ -39,9 +42,23 @@ def backfill_packs(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[waited]}"),
     )
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task(f"{policy} packs", total=len(days))
+        task = progress.add_task(f"{policy} packs", total=len(days), waited="")
+        waited = 0.0
+
+        def show_wait(reason: str, seconds: float) -> None:
+            nonlocal waited
+            waited += seconds
+            progress.update(
+                task,
+                description=f"{policy} {day}: waiting {seconds:.0f}s for {reason}",
+                waited=f"waited {waited:.0f}s for rate limits",
+            )
+
+        if pacing is not None:
+            pacing.on_wait = show_wait
         for day in days:
             try:
                 outcome = build_pack(db, day, policy, fx=fx, today=today, prices=prices)
@@ -58,6 +75,8 @@ def backfill_packs(
             if outcome.status == "error":
                 result.failures.append(outcome)
             progress.update(task, advance=1, description=f"{policy} {day}")
+        if pacing is not None:
+            pacing.on_wait = None
     with db.session() as conn:
         analyze_pack_tables(conn)
     return result

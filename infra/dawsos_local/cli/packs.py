@@ -17,6 +17,7 @@ from dawsos_core.pricing.health import PackView
 from dawsos_core.pricing.packs import PackOutcome, build_pack, check_request
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.sources import fx_provider, price_source
+from dawsos_core.providers.rate_limit import Pacing
 from dawsos_core.settings import Settings
 from dawsos_local.backfill import backfill_packs
 from dawsos_local.cli import CliError, console, data_dir_option, database, main
@@ -71,22 +72,27 @@ def build(on: dt.datetime, policy: str, data_dir: Path) -> None:
 @policy_option
 @data_dir_option
 def backfill(start: dt.datetime, end: dt.datetime, policy: str, data_dir: Path) -> None:
-    """Build a pack for every weekday of a range, oldest first, with a progress bar."""
+    """Build a pack for every weekday of a range, oldest first, with a progress bar.
+
+    Provider requests wait for their rate limit (FMP_RATE_LIMIT, POLYGON_RATE_LIMIT) and a
+    429's Retry-After as long as it takes, and the bar shows the waits."""
     settings = Settings()
     today = london_today(settings.now())
     days = weekdays(start.date(), end.date())
     if not days:
         raise CliError(f"no weekday between {start.date()} and {end.date()}")
+    pacing = Pacing(max_wait_seconds=None)  # a backfill waits for rate limits, however long
     with database(data_dir) as db:
         check_request(days[-1], policy, today)
         result = backfill_packs(
             db,
             days,
             policy,
-            fx=fx_provider(get_policy(policy), settings),
+            fx=fx_provider(get_policy(policy), settings, pacing=pacing),
             today=today,
             console=console,
-            prices=price_source(settings),
+            prices=price_source(settings, pacing=pacing),
+            pacing=pacing,
         )
     counts, failures = result.counts, result.failures
     for failure in failures[:20]:

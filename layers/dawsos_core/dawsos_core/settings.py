@@ -10,8 +10,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dawsos_core.providers.rate_limit import parse_rate_limits
 
 
 class Environment(StrEnum):
@@ -21,6 +23,15 @@ class Environment(StrEnum):
 
 
 PolicyName = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,31}$")]
+
+
+def _rate_limits(value: str) -> str:
+    parse_rate_limits(value)  # raises ValueError naming what is wrong
+    return value.strip()
+
+
+RateLimitSpec = Annotated[str, AfterValidator(_rate_limits)]
+"""``N/second|minute|hour|day``, several comma-separated, or ``none``."""
 
 
 class Settings(BaseSettings):
@@ -102,10 +113,33 @@ class Settings(BaseSettings):
     )
     fmp_api_key: SecretStr | None = Field(default=None)
     fmp_api_key_secret_arn: str | None = Field(default=None)
-    fmp_url: str = Field(default="https://financialmodelingprep.com/api/v3")
+    fmp_url: str = Field(
+        default="https://financialmodelingprep.com",
+        description="FMP's host; FMP_API chooses the API's paths under it.",
+    )
+    fmp_api: Literal["stable", "v3"] = Field(
+        default="stable",
+        description="FMP's stable API, or v3 (only keys issued before 2025-08-31 reach it).",
+    )
+    fmp_rate_limit: RateLimitSpec = Field(
+        default="250/day", description="FMP requests allowed: the free plan's 250 a day."
+    )
     polygon_api_key: SecretStr | None = Field(default=None)
     polygon_api_key_secret_arn: str | None = Field(default=None)
     polygon_url: str = Field(default="https://api.polygon.io")
+    polygon_rate_limit: RateLimitSpec = Field(
+        default="5/minute", description="Polygon requests allowed: the free tier's 5 a minute."
+    )
+    boc_rate_limit: RateLimitSpec = Field(
+        default="none", description="Valet API requests allowed; it documents no limit."
+    )
+    provider_max_wait_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        le=3600,
+        description="Longest a provider request waits for its rate limit or a Retry-After"
+        " before it fails as rate-limited (a backfill from the CLI waits as long as it takes).",
+    )
     fred_api_key: SecretStr | None = Field(default=None)
     fred_api_key_secret_arn: str | None = Field(default=None)
     fred_url: str = Field(default="https://api.stlouisfed.org/fred")
@@ -117,6 +151,16 @@ class Settings(BaseSettings):
     newsapi_url: str = Field(default="https://newsapi.org/v2")
     provider_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     provider_retries: int = Field(default=3, ge=0, le=10)
+
+    @field_validator("fmp_url")
+    @classmethod
+    def _fmp_host(cls, value: str) -> str:
+        if value.rstrip("/").endswith(("/api/v3", "/stable")):
+            raise ValueError(
+                "FMP_URL is FMP's host (https://financialmodelingprep.com) without an API"
+                " path such as /api/v3 or /stable: FMP_API=stable|v3 chooses the API"
+            )
+        return value.rstrip("/")
 
     def now(self) -> dt.datetime:
         """The current time, or the pinned one; always timezone-aware."""

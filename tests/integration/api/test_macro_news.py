@@ -29,7 +29,7 @@ from tests.integration.conftest import FIXTURES, FRI, FakeProvider, LedgerRepo, 
 
 FRED = (FIXTURES / "fred" / "DGS10_2024-06-18_2024-06-28.json").read_bytes()
 NEWS = (FIXTURES / "newsapi" / "ACME_2024-06-21_2024-06-28.json").read_bytes()
-PROFILE = (FIXTURES / "fmp" / "profile_ACME.json").read_bytes()
+PROFILE = (FIXTURES / "fmp" / "stable_profile_ACME.json").read_bytes()
 
 
 def http() -> HttpClient:
@@ -171,12 +171,12 @@ def test_pack_builder_stores_configured_fred_series(
 def test_pack_builder_stores_profiles_and_headlines_of_the_pack(
     builder: Callable[[dict[str, str]], Database], fake_provider: FakeProvider
 ) -> None:
-    fake_provider.serve("/api/v3/profile/ACME", (200, PROFILE, 0.0))
+    fake_provider.serve("/stable/profile", (200, PROFILE, 0.0))
     fake_provider.serve("/v2/everything", (200, NEWS, 0.0))
     db = builder(
         {
             "FMP_API_KEY": "k",
-            "FMP_URL": f"{fake_provider.url}/api/v3",
+            "FMP_URL": fake_provider.url,
             "NEWSAPI_API_KEY": "k",
             "NEWSAPI_URL": f"{fake_provider.url}/v2",
         }
@@ -196,8 +196,8 @@ def test_pack_builder_stores_profiles_and_headlines_of_the_pack(
 def test_fmp_profiles_are_read_as_of_the_pack_date(
     executing: Callable[..., ApiResponse], db: Database, fake_provider: FakeProvider
 ) -> None:
-    fake_provider.serve("/api/v3/profile/ACME", (200, PROFILE, 0.0))
-    client = FmpFundamentals(http(), "k", base_url=f"{fake_provider.url}/api/v3")
+    fake_provider.serve("/stable/profile", (200, PROFILE, 0.0))
+    client = FmpFundamentals(http(), "k", base_url=fake_provider.url)
     assert fetch_profiles(db, client, ["ACME"], dt.date(2024, 6, 21)) == 1
     assert fetch_profiles(db, client, ["ACME"], dt.date(2024, 6, 21)) == 0
     assert "apikey=k" in fake_provider.hits[0]
@@ -222,10 +222,11 @@ def test_fmp_profiles_are_read_as_of_the_pack_date(
 
 
 def test_fmp_profiles_name_a_malformed_field(fake_provider: FakeProvider) -> None:
-    fake_provider.serve("/api/v3/profile/ACME", (200, b'[{"symbol": "ACME", "beta": "x"}]', 0.0))
-    client = FmpFundamentals(http(), "k", base_url=f"{fake_provider.url}/api/v3")
+    bad = PROFILE.replace(b'"beta": 1.12', b'"beta": "x"')
+    fake_provider.serve("/stable/profile", (200, bad, 0.0))
+    client = FmpFundamentals(http(), "k", base_url=fake_provider.url)
 
-    with pytest.raises(ProviderError, match=r"profile\[0\]\.beta"):
+    with pytest.raises(ProviderError, match=r"profile\[ACME\]\.beta = 'x'"):
         client.profiles(["ACME"], FRI)
     with pytest.raises(ProviderError, match="FMP_API_KEY"):
         FmpFundamentals(http(), None)

@@ -45,3 +45,32 @@ def test_no_database_configured_is_a_clear_error(monkeypatch: pytest.MonkeyPatch
 
     with pytest.raises(ConfigurationError, match="DATABASE_URL or DB_SECRET_ARN"):
         conninfo_source(Settings())
+
+
+def test_providers_default_to_fmps_stable_api_and_each_free_tiers_rate_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("FMP_URL", "FMP_API", "FMP_RATE_LIMIT", "POLYGON_RATE_LIMIT", "BOC_RATE_LIMIT"):
+        monkeypatch.delenv(name, raising=False)
+
+    settings = Settings()
+
+    assert (settings.fmp_url, settings.fmp_api) == ("https://financialmodelingprep.com", "stable")
+    assert (settings.fmp_rate_limit, settings.polygon_rate_limit) == ("250/day", "5/minute")
+    assert settings.boc_rate_limit == "none"
+
+
+def test_an_fmp_url_with_an_api_path_is_refused_naming_fmp_api(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FMP_URL", "https://financialmodelingprep.com/api/v3")
+
+    with pytest.raises(ValidationError, match=r"fmp_url[\s\S]*FMP_API=stable\|v3"):
+        Settings()
+
+
+def test_a_malformed_rate_limit_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLYGON_RATE_LIMIT", "5 a minute")
+
+    with pytest.raises(ValidationError, match=r"polygon_rate_limit[\s\S]*N/minute"):
+        Settings()

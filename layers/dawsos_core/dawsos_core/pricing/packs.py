@@ -8,8 +8,10 @@
    currency, and left out otherwise (a comparison then names the missing days).
 2. The price of every instrument (from the price source) and the FX source's own fixing of
    every currency needed (those held, those prices are quoted in, every portfolio's base),
-   each with its source and observation date, within the policy's maximum ages. Anything
-   missing fails the pack with the instruments named: no silent fallbacks.
+   each with its source and observation date, within the policy's maximum ages. Providers
+   answer each instrument and currency on its own; anything missing fails the pack with
+   each instrument or currency named and its cause (not covered by the provider, with its
+   reason, or a transient failure), the others priced: no silent fallbacks.
 3. The canonical content hash: date, policy, prices and fixings only. The same content
    already live is a no-op.
 4. The pack is written (warming), every portfolio is valued at its ledger's latest commit
@@ -21,6 +23,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -52,8 +55,11 @@ from dawsos_core.errors import BadRequest, DawsosError, MissingObservations, Pro
 from dawsos_core.pricing.content import content_hash
 from dawsos_core.pricing.policies import Policy, get_policy
 from dawsos_core.pricing.providers import (
+    FixingAnswer,
     FxProvider,
+    NoObservation,
     Observation,
+    PriceAnswer,
     PriceObservation,
     PriceSource,
 )
@@ -125,18 +131,21 @@ def _collect(
     # benchmarks are priced when they can be: one portfolio's benchmark never fails a pack
     benchmarks = sorted({b for pf in portfolios for b in pf.benchmarks} - currencies - held)
     problems: list[str] = []
-    found: dict[str, PriceObservation] = {}
+    answers: Mapping[str, PriceAnswer] = {}
     commit = latest_commit(conn)
     if (instruments or benchmarks) and commit is not None:
         try:
-            found = prices_from(conn, commit.commit_hash).prices(instruments + benchmarks, on)
+            answers = prices_from(conn, commit.commit_hash).prices(instruments + benchmarks, on)
         except ProviderError as exc:
             problems.append(exc.message)
+    found = {c: a for c, a in answers.items() if isinstance(a, PriceObservation)}
     prices: list[PriceRow] = []
     for commodity in instruments:
         obs = found.get(commodity)
         if obs is None:
-            problems.append(f"no price for {commodity} on or before {on}")
+            answer = answers.get(commodity)
+            why = f": {answer.describe()}" if isinstance(answer, NoObservation) else ""
+            problems.append(f"no price for {commodity} on or before {on}{why}")
             continue
         age = (on - obs.observed_on).days
         if age > policy.max_price_age_days:
@@ -153,21 +162,26 @@ def _collect(
     }
     wanted = (held & currencies) | {p[1] for p in prices} | {p.base_currency for p in portfolios}
     wanted.discard(policy.pivot)
-    fixed: dict[str, Observation] = {}
+    fixing_answers: Mapping[str, FixingAnswer] = {}
     try:
         asked = wanted | ({o.quote_currency for o in optional.values()} - {policy.pivot})
-        fixed = fx.fixings(sorted(asked), on, policy.max_fx_age_days)
+        fixing_answers = fx.fixings(sorted(asked), on, policy.max_fx_age_days)
     except ProviderError as exc:
         problems.append(exc.message)
         wanted = set()  # nothing more to say of each currency
+    fixed = {c: a for c, a in fixing_answers.items() if isinstance(a, Observation)}
     for commodity, obs in sorted(optional.items()):
         if obs.quote_currency in fixed or obs.quote_currency == policy.pivot:
             prices.append((commodity, obs.quote_currency, obs.value, obs.source, obs.observed_on))
     for currency in sorted(wanted - set(fixed)):
-        unpublished = "" if currency in published else f"; {fx.source} does not publish it"
+        fixing = fixing_answers.get(currency)
+        if isinstance(fixing, NoObservation):
+            why = f": {fixing.describe()}"
+        else:
+            why = "" if currency in published else f"; {fx.source} does not publish it"
         problems.append(
             f"no {currency} fixing from {fx.source} within {policy.max_fx_age_days} days of "
-            f"{on}{unpublished}"
+            f"{on}{why}"
         )
     fixings: list[FixingRow] = [
         (c, policy.pivot, policy.quoted, obs.value, obs.source, obs.observed_on)

@@ -1,6 +1,15 @@
-"""The providers a pack build uses, configured from settings."""
+"""The providers a pack build uses, configured from settings.
+
+Each HTTP provider's requests are paced by a token bucket sized from its ``*_RATE_LIMIT``
+setting. Without a ``pacing`` of its own a caller shares the process's bucket of that
+provider and limit (a warm Lambda's later builds wait for the earlier ones' requests) and
+waits at most ``PROVIDER_MAX_WAIT_SECONDS``; a caller that brings its pacing (the CLI's
+backfill, tests with an injected clock) gets a bucket of its own on that pacing.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from dawsos_core.pricing.policies import Policy
 from dawsos_core.pricing.providers import FxProvider, PriceSource
@@ -12,12 +21,35 @@ from dawsos_core.pricing.providers.market_data import FmpPrices, PolygonPrices
 from dawsos_core.pricing.providers.wm4pm import Wm4pmFx
 from dawsos_core.providers.credentials import provider_key
 from dawsos_core.providers.http import HttpClient
+from dawsos_core.providers.rate_limit import Pacing, TokenBucket, parse_rate_limits
 from dawsos_core.settings import Settings
 
 
-def _http(settings: Settings) -> HttpClient:
+@lru_cache(maxsize=16)
+def _shared_bucket(provider: str, setting: str, limits: str, max_wait: float) -> TokenBucket:
+    """One bucket a provider and limit in this process: what lives as long as it."""
+    pacing = Pacing(max_wait_seconds=max_wait)
+    return TokenBucket(provider, parse_rate_limits(limits), pacing, setting=setting)
+
+
+def _http(
+    settings: Settings,
+    provider: str | None = None,
+    setting: str = "",
+    limits: str = "none",
+    pacing: Pacing | None = None,
+) -> HttpClient:
+    bucket = None
+    if provider is not None:
+        if pacing is None:
+            bucket = _shared_bucket(provider, setting, limits, settings.provider_max_wait_seconds)
+        else:
+            bucket = TokenBucket(provider, parse_rate_limits(limits), pacing, setting=setting)
     return HttpClient(
-        timeout_seconds=settings.provider_timeout_seconds, retries=settings.provider_retries
+        timeout_seconds=settings.provider_timeout_seconds,
+        retries=settings.provider_retries,
+        limiter=bucket,
+        pacing=pacing,
     )
 
 
@@ -32,23 +64,27 @@ def fx_currencies(policy: Policy) -> frozenset[str]:
     return frozenset()
 
 
-def fx_provider(policy: Policy, settings: Settings) -> FxProvider:
+def fx_provider(policy: Policy, settings: Settings, *, pacing: Pacing | None = None) -> FxProvider:
     if policy.fx_source == "ecb":
         return EcbFx()
     if policy.fx_source == "boc":
-        return BocValetFx(_http(settings), settings.boc_valet_url)
+        http = _http(settings, "Bank of Canada", "BOC_RATE_LIMIT", settings.boc_rate_limit, pacing)
+        return BocValetFx(http, settings.boc_valet_url)
     key = settings.wm4pm_api_key
     return Wm4pmFx(key.get_secret_value() if key else None)
 
 
-def price_source(settings: Settings) -> PriceSource:
+def price_source(settings: Settings, *, pacing: Pacing | None = None) -> PriceSource:
     """The price provider factory of a build (the ledger's provider needs the commit)."""
     if settings.price_source == "fmp":
         key = provider_key(settings.fmp_api_key, settings.fmp_api_key_secret_arn)
-        fmp = FmpPrices(_http(settings), key, base_url=settings.fmp_url)
+        http = _http(settings, "FMP", "FMP_RATE_LIMIT", settings.fmp_rate_limit, pacing)
+        fmp = FmpPrices(http, key, base_url=settings.fmp_url, api=settings.fmp_api)
         return lambda conn, commit: fmp
     if settings.price_source == "polygon":
         key = provider_key(settings.polygon_api_key, settings.polygon_api_key_secret_arn)
-        polygon = PolygonPrices(_http(settings), key, base_url=settings.polygon_url)
+        limits = settings.polygon_rate_limit
+        http = _http(settings, "Polygon", "POLYGON_RATE_LIMIT", limits, pacing)
+        polygon = PolygonPrices(http, key, base_url=settings.polygon_url)
         return lambda conn, commit: polygon
     return LedgerPrices

@@ -2,7 +2,10 @@
 
 ``GET {base}/observations/FX{CUR}CAD/json?start_date=..&end_date=..`` answers
 ``{"observations": [{"d": "2024-01-02", "FXUSDCAD": {"v": "1.3316"}}, ...]}``: CAD per
-unit of the currency, on Bank of Canada business days. A fixing is that figure.
+unit of the currency, on Bank of Canada business days. A fixing is that figure. A series
+the Valet API does not know answers HTTP 404 ``{"message": "Series FXXYZCAD not found.",
+"docs": ...}``. Each currency is asked on its own: one that fails (a 404, an outage) is
+answered with a ``NoObservation`` naming the cause, and the others are still asked.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from dawsos_core.errors import ProviderError
-from dawsos_core.pricing.providers import Observation
+from dawsos_core.errors import ProviderCause, ProviderError
+from dawsos_core.pricing.providers import FixingAnswer, NoObservation, Observation
 from dawsos_core.providers.http import HttpClient
 
 SOURCE = "Bank of Canada"
 DEFAULT_URL = "https://www.bankofcanada.ca/valet"
 PIVOT = "CAD"
+MALFORMED = ProviderCause.MALFORMED
 # The currencies of the Valet API's daily FX series FX{CUR}CAD (group FX_RATES_DAILY).
 PUBLISHED = frozenset(
     {
@@ -31,23 +35,27 @@ PUBLISHED = frozenset(
 def parse_observations(payload: Any, series: str) -> dict[dt.date, Decimal]:
     """Observations of one series; a malformed payload names the offending field."""
     if not isinstance(payload, dict) or not isinstance(payload.get("observations"), list):
-        raise ProviderError(f"{SOURCE}: malformed payload: no 'observations' list")
+        raise ProviderError(f"{SOURCE}: malformed payload: no 'observations' list", cause=MALFORMED)
     found: dict[dt.date, Decimal] = {}
     for i, item in enumerate(payload["observations"]):
         field = f"observations[{i}]"
         try:
             day = dt.date.fromisoformat(item["d"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise ProviderError(f"{SOURCE}: malformed payload: {field}.d") from exc
+            raise ProviderError(f"{SOURCE}: malformed payload: {field}.d", cause=MALFORMED) from exc
         cell = item.get(series)
         if cell is None:
             continue  # no observation of this series that day
         try:
             value = Decimal(cell["v"])
         except (KeyError, TypeError, InvalidOperation) as exc:
-            raise ProviderError(f"{SOURCE}: malformed payload: {field}.{series}.v") from exc
+            raise ProviderError(
+                f"{SOURCE}: malformed payload: {field}.{series}.v", cause=MALFORMED
+            ) from exc
         if not value.is_finite() or value <= 0:
-            raise ProviderError(f"{SOURCE}: malformed payload: {field}.{series}.v = {value}")
+            raise ProviderError(
+                f"{SOURCE}: malformed payload: {field}.{series}.v = {value}", cause=MALFORMED
+            )
         found[day] = value
     return found
 
@@ -65,12 +73,16 @@ class BocValetFx:
 
     def fixings(
         self, currencies: list[str], on: dt.date, max_age_days: int
-    ) -> dict[str, Observation]:
-        found: dict[str, Observation] = {}
+    ) -> dict[str, FixingAnswer]:
+        found: dict[str, FixingAnswer] = {}
         for currency in currencies:
             if currency == PIVOT or currency not in PUBLISHED:
                 continue
-            fixing = self._fixing(currency, on, max_age_days)
+            try:
+                fixing = self._fixing(currency, on, max_age_days)
+            except ProviderError as exc:
+                found[currency] = NoObservation.of(exc)
+                continue
             if fixing is not None:
                 found[currency] = fixing
         return found
