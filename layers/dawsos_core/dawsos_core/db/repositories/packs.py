@@ -51,11 +51,21 @@ def packs_for(conn: Connection, on: dt.date, policy: str) -> list[PackRecord]:
     return [PackRecord(**r) for r in rows]
 
 
-def list_packs(conn: Connection, policy: str | None, limit: int) -> list[PackRecord]:
+def list_packs(
+    conn: Connection,
+    policy: str | None,
+    limit: int,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[PackRecord]:
+    """The newest packs first, of a policy (any for None) dated ``start`` to ``end``."""
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM pricing_packs WHERE (%s::text IS NULL OR policy = %s)"
-        " ORDER BY date DESC, created_at DESC LIMIT %s",
-        (policy, policy, limit),
+        f"SELECT {_COLUMNS} FROM pricing_packs WHERE (%(policy)s::text IS NULL OR policy ="
+        " %(policy)s) AND date BETWEEN coalesce(%(start)s::date, '-infinity'::date)"
+        " AND coalesce(%(end)s::date, 'infinity'::date)"
+        " ORDER BY date DESC, created_at DESC LIMIT %(limit)s",
+        {"policy": policy, "start": start, "end": end, "limit": limit},
     ).fetchall()
     return [PackRecord(**r) for r in rows]
 
@@ -135,6 +145,28 @@ def pack_prices(conn: Connection, pack_id: str) -> list[PriceRow]:
         "SELECT commodity, quote_currency, price, source, observed_on FROM pack_prices"
         " WHERE pack_id = %s ORDER BY commodity",
         (pack_id,),
+    ).fetchall()
+    return [
+        (r["commodity"], r["quote_currency"], r["price"], r["source"], r["observed_on"])
+        for r in rows
+    ]
+
+
+def callers_pack_prices(conn: Connection, pack_id: str, user_sub: str) -> list[PriceRow]:
+    """The pack's prices of what the caller's own books name: every commodity the ledgers
+    of its portfolios post (at any synced commit) and its portfolios' benchmarks. The rest
+    of the pack's universe is other tenants' holdings, never shown."""
+    rows = conn.execute(
+        "WITH mine AS (SELECT ledger_id, benchmarks FROM portfolios WHERE owner_sub = %(sub)s),"
+        " named AS ("
+        "  SELECT DISTINCT l.currency AS commodity FROM ledger_postings l"
+        "  JOIN ledger_commits c USING (commit_hash)"
+        "  WHERE c.ledger_id IN (SELECT ledger_id FROM mine)"
+        "  UNION SELECT unnest(benchmarks) FROM mine)"
+        " SELECT commodity, quote_currency, price, source, observed_on FROM pack_prices"
+        " WHERE pack_id = %(pack)s AND commodity IN (SELECT commodity FROM named)"
+        " ORDER BY commodity",
+        {"sub": user_sub, "pack": pack_id},
     ).fetchall()
     return [
         (r["commodity"], r["quote_currency"], r["price"], r["source"], r["observed_on"])
