@@ -3,24 +3,30 @@ series (``MACRO_SERIES``), and FMP company profiles and NewsAPI headlines of the
 priced commodities, each when its key is configured.
 
 A provider failure is reported in the job's result and never fails the pack: answers do
-not depend on these feeds for their figures.
+not depend on these feeds for their figures. Each feed reports ``stored``, ``skipped`` (not
+configured) or ``error``; FRED also lists ``errors`` (one per series, each with FRED's own
+``provider_code`` and ``provider_message`` and the ``action`` to take), ``not_fetched``
+(what a key or rate-limit failure left unasked) and ``warnings`` (a series that stored
+nothing).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.packs import pack_commodities
-from dawsos_core.errors import DawsosError
+from dawsos_core.errors import DawsosError, ProviderError
 from dawsos_core.providers.credentials import provider_key
-from dawsos_core.providers.http import HttpClient
+from dawsos_core.providers.http import HttpClient, advice
 from dawsos_core.settings import Settings
 
+if TYPE_CHECKING:
+    from dawsos_core.macro.fred import MacroReport
+
 NEWS_DAYS = 7
-MACRO_DAYS = 10
 
 
 def _http(settings: Settings) -> HttpClient:
@@ -29,11 +35,35 @@ def _http(settings: Settings) -> HttpClient:
     )
 
 
+def problem(exc: DawsosError) -> dict[str, Any]:
+    """An error as the job reports it: its message and, for a provider's answer, the HTTP
+    status, the provider's own code and message, and what to do (``action``)."""
+    found: dict[str, Any] = {"error": exc.message}
+    if isinstance(exc, ProviderError):
+        if exc.http_status is not None:
+            found["http_status"] = exc.http_status
+        if exc.provider_code is not None:
+            found["provider_code"] = exc.provider_code
+        if exc.provider_message is not None:
+            found["provider_message"] = exc.provider_message
+        found["action"] = advice(exc.cause, status=exc.http_status)
+    return {**found, **exc.details}
+
+
 def _reported(step: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     try:
         return step()
     except DawsosError as exc:
-        return {"error": exc.message}
+        return problem(exc)
+
+
+def _failures(key: str, report: MacroReport) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if report.failures:
+        found["errors"] = [{key: subject, **problem(exc)} for subject, exc in report.failures]
+    if report.not_fetched:
+        found["not_fetched"] = report.not_fetched
+    return found
 
 
 def store_macro(db: Database, settings: Settings, on: dt.date) -> dict[str, Any]:
@@ -44,7 +74,9 @@ def store_macro(db: Database, settings: Settings, on: dt.date) -> dict[str, Any]
 
     key = provider_key(settings.fred_api_key, settings.fred_api_key_secret_arn)
     client = FredClient(_http(settings), key, base_url=settings.fred_url)
-    return {"stored": fetch_and_store(db, client, series, on - dt.timedelta(days=MACRO_DAYS), on)}
+    report = fetch_and_store(db, client, series, on)
+    warnings = {"warnings": report.warnings} if report.warnings else {}
+    return {"stored": report.stored, **_failures("series", report), **warnings}
 
 
 def store_fundamentals(
@@ -83,3 +115,4 @@ def store_feeds(
         "fundamentals": _reported(lambda: store_fundamentals(db, settings, symbols, on)),
         "news": _reported(lambda: store_news(db, settings, symbols, on)),
     }
+

@@ -4,7 +4,7 @@ storage, the pack builder's FRED step, and the macro_overview and news_impact pa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -26,8 +26,10 @@ from dawsos_core.providers.http import HttpClient
 from dawsos_core.settings import Settings
 from tests.conftest import ApiResponse
 from tests.integration.conftest import FIXTURES, FRI, FakeProvider, LedgerRepo, rows
+from tests.integration.loopback import RoutedProvider, routed_provider
 
 FRED = (FIXTURES / "fred" / "DGS10_2024-06-18_2024-06-28.json").read_bytes()
+FRED_DGS10 = (FIXTURES / "fred" / "series_DGS10.json").read_bytes()
 NEWS = (FIXTURES / "newsapi" / "ACME_2024-06-21_2024-06-28.json").read_bytes()
 PROFILE = (FIXTURES / "fmp" / "stable_profile_ACME.json").read_bytes()
 
@@ -77,14 +79,9 @@ def test_macro_overview_reads_series_as_of_the_pack(
     db: Database,
     fake_provider: FakeProvider,
 ) -> None:
+    fake_provider.serve("/fred/series", (200, FRED_DGS10, 0.0))
     fake_provider.serve("/fred/series/observations", (200, FRED, 0.0))
-    store_fred(
-        db,
-        FredClient(http(), "k", base_url=f"{fake_provider.url}/fred"),
-        ["DGS10"],
-        dt.date(2024, 6, 18),
-        FRI,
-    )
+    store_fred(db, FredClient(http(), "k", base_url=f"{fake_provider.url}/fred"), ["DGS10"], FRI)
     with db.transaction() as conn:  # an observation after the pack date must not show
         store_observations(conn, "DGS10", "FRED", [(dt.date(2024, 7, 1), Decimal("9.99"))])
 
@@ -146,26 +143,116 @@ def builder(
     return configure
 
 
-def test_pack_builder_stores_configured_fred_series(
-    builder: Callable[[dict[str, str]], Database],
-    fake_provider: FakeProvider,
-    monkeypatch: pytest.MonkeyPatch,
+KEY = "abcdefghij0123456789abcdefghij01"  # a key as FRED's and NewsAPI's look
+
+
+def fred_fixture(name: str) -> bytes:
+    return (FIXTURES / "fred" / name).read_bytes()
+
+
+@pytest.fixture
+def fred() -> Iterator[RoutedProvider]:
+    """FRED answering DGS10 (daily), CPIAUCSL (monthly) and DEXVZUS (discontinued: nothing
+    in its window) by series_id, and 400 "The series does not exist." for any other."""
+    with routed_provider() as server:
+        for series_id, observations in (
+            ("DGS10", "DGS10_2024-06-18_2024-06-28.json"),
+            ("CPIAUCSL", "CPIAUCSL_2024-03-13_2024-06-28.json"),
+            ("DEXVZUS", "DEXVZUS_2024-06-18_2024-06-28.json"),
+        ):
+            where = ("series_id", series_id)
+            server.serve("/fred/series", fred_fixture(f"series_{series_id}.json"), where=where)
+            server.serve("/fred/series/observations", fred_fixture(observations), where=where)
+        unknown = fred_fixture("error_400_series_does_not_exist.json")
+        server.serve("/fred/series", unknown, status=400)
+        server.serve("/fred/series/observations", unknown, status=400)
+        yield server
+
+
+def test_pack_builder_stores_daily_and_monthly_series_and_names_the_unknown_one(
+    builder: Callable[[dict[str, str]], Database], fred: RoutedProvider, database_url: str
 ) -> None:
-    fake_provider.serve("/fred/series/observations", (200, FRED, 0.0))
+    # Given MACRO_SERIES with a daily, a monthly, an unknown and a discontinued series
     db = builder(
-        {"MACRO_SERIES": "DGS10", "FRED_API_KEY": "k", "FRED_URL": f"{fake_provider.url}/fred"}
+        {
+            "MACRO_SERIES": "DGS10,CPIAUCSL,NOSUCH,DEXVZUS",
+            "FRED_API_KEY": KEY,
+            "FRED_URL": f"{fred.url}/fred",
+        }
+    )
+
+    # When the pack builder runs
+    result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
+
+    # Then the pack is fresh, the daily and monthly series are stored, the monthly non-empty
+    assert result["status"] == "fresh"
+    macro = result["macro"]
+    assert macro["stored"] == {"DGS10": 8, "CPIAUCSL": 2, "DEXVZUS": 0}
+    cpi = rows(database_url, "SELECT count(*) AS n FROM macro_observations WHERE series_id = %s",
+               "CPIAUCSL")  # fmt: skip
+    assert cpi == [{"n": 2}]
+    # and the unknown series is named with FRED's own code and message and what to do
+    (error,) = macro["errors"]
+    assert error == {
+        "series": "NOSUCH",
+        "error": "FRED NOSUCH: HTTP 400 error_code 400: Bad Request. The series does not exist."
+        " -> check the series id in MACRO_SERIES",
+        "http_status": 400,
+        "provider_code": "400",
+        "provider_message": "Bad Request. The series does not exist.",
+        "action": "check the series id in MACRO_SERIES",
+    }
+    # and the series that stored nothing is a warning naming it
+    (warning,) = macro["warnings"]
+    assert warning.startswith("FRED DEXVZUS: stored 0: ")
+    assert "not_fetched" not in macro
+
+
+def test_pack_builder_reports_a_refused_fred_key_once_and_stays_fresh(
+    builder: Callable[[dict[str, str]], Database],
+) -> None:
+    with routed_provider() as server:
+        refused = fred_fixture("error_400_api_key_not_registered.json")
+        server.serve("/fred/series", refused, status=400)
+        db = builder(
+            {
+                "MACRO_SERIES": "DGS10,CPIAUCSL",
+                "FRED_API_KEY": KEY,
+                "FRED_URL": f"{server.url}/fred",
+            }
+        )
+
+        result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
+
+    assert result["status"] == "fresh"
+    (error,) = result["macro"]["errors"]
+    assert (error["series"], error["provider_code"], error["http_status"]) == ("DGS10", "400", 400)
+    assert "is not registered" in error["provider_message"]
+    assert error["action"].startswith("check FRED_API_KEY")
+    assert result["macro"]["not_fetched"] == ["CPIAUCSL"]
+    assert result["macro"]["stored"] == {}
+
+
+def test_pack_builder_reports_an_unanswered_series_and_stays_fresh(
+    builder: Callable[[dict[str, str]], Database], fake_provider: FakeProvider
+) -> None:
+    fake_provider.serve("/down/series", (503, b"{}", 0.0))
+    db = builder(
+        {
+            "MACRO_SERIES": "DGS10",
+            "FRED_API_KEY": KEY,
+            "FRED_URL": f"{fake_provider.url}/down",
+            "PROVIDER_RETRIES": "0",
+        }
     )
 
     result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
 
-    assert result["status"] == "fresh"
-    assert result["macro"] == {"stored": {"DGS10": 8}}
-    monkeypatch.setenv("FRED_URL", f"{fake_provider.url}/down")
-    fake_provider.serve("/down/series/observations", (503, b"{}", 0.0))
-    again = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
-    assert again["status"] == "unchanged"
-    assert "503" in again["macro"]["error"]  # reported, and the pack stays fresh
-    assert again["news"] == {"skipped": "no NewsAPI key configured"}
+    assert result["status"] == "fresh"  # reported, and the pack stays fresh
+    (error,) = result["macro"]["errors"]
+    assert (error["series"], error["http_status"]) == ("DGS10", 503)
+    assert error["action"] == "FRED failed on its side: retry later"
+    assert result["news"] == {"skipped": "no NewsAPI key configured"}
 
 
 def test_pack_builder_stores_profiles_and_headlines_of_the_pack(
