@@ -4,10 +4,10 @@ priced commodities, each when its key is configured.
 
 A provider failure is reported in the job's result and never fails the pack: answers do
 not depend on these feeds for their figures. Each feed reports ``stored``, ``skipped`` (not
-configured) or ``error``; FRED also lists ``errors`` (one per series, each with FRED's own
-``provider_code`` and ``provider_message`` and the ``action`` to take), ``not_fetched``
-(what a key or rate-limit failure left unasked) and ``warnings`` (a series that stored
-nothing).
+configured) or ``error``; FRED and NewsAPI also list ``errors`` (one per series or symbol,
+each with the provider's own ``provider_code`` and ``provider_message`` and the ``action``
+to take), ``not_fetched`` (what a key or rate-limit failure left unasked) and
+``warnings`` (a FRED series that stored nothing).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dawsos_core.settings import Settings
 
 if TYPE_CHECKING:
     from dawsos_core.macro.fred import MacroReport
+    from dawsos_core.news.newsapi import NewsReport
 
 NEWS_DAYS = 7
 
@@ -57,7 +58,7 @@ def _reported(step: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return problem(exc)
 
 
-def _failures(key: str, report: MacroReport) -> dict[str, Any]:
+def _failures(key: str, report: MacroReport | NewsReport) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if report.failures:
         found["errors"] = [{key: subject, **problem(exc)} for subject, exc in report.failures]
@@ -95,11 +96,13 @@ def store_news(db: Database, settings: Settings, symbols: list[str], on: dt.date
     key = provider_key(settings.newsapi_api_key, settings.newsapi_api_key_secret_arn)
     if not key:
         return {"skipped": "no NewsAPI key configured"}
-    from dawsos_core.news.newsapi import NewsApiClient, fetch_and_store
+    from dawsos_core.news.newsapi import NewsApiClient, fetch_and_report
 
     client = NewsApiClient(_http(settings), key, base_url=settings.newsapi_url)
     start = on - dt.timedelta(days=NEWS_DAYS)
-    return {"stored": fetch_and_store(db, client, symbols, start, on)}
+    report = fetch_and_report(db, client, symbols, start, on)
+    removed = {"removed": report.removed} if report.removed else {}
+    return {"stored": report.stored, **removed, **_failures("symbol", report)}
 
 
 def store_feeds(

@@ -255,6 +255,27 @@ def test_pack_builder_reports_an_unanswered_series_and_stays_fresh(
     assert result["news"] == {"skipped": "no NewsAPI key configured"}
 
 
+def test_pack_builder_reports_newsapis_code_and_what_to_do(
+    builder: Callable[[dict[str, str]], Database], fake_provider: FakeProvider
+) -> None:
+    invalid = (FIXTURES / "newsapi" / "error_401_apiKeyInvalid.json").read_bytes()
+    fake_provider.serve("/v2/everything", (401, invalid, 0.0))
+    db = builder({"NEWSAPI_API_KEY": KEY, "NEWSAPI_URL": f"{fake_provider.url}/v2"})
+
+    result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
+
+    assert result["status"] == "fresh"
+    (error,) = result["news"]["errors"]
+    assert (error["symbol"], error["http_status"], error["provider_code"]) == (
+        "ACME",
+        401,
+        "apiKeyInvalid",
+    )
+    assert error["provider_message"].startswith("Your API key is invalid")
+    assert error["action"] == "check NEWSAPI_API_KEY"
+    assert result["news"]["stored"] == 0
+
+
 def test_pack_builder_stores_profiles_and_headlines_of_the_pack(
     builder: Callable[[dict[str, str]], Database], fake_provider: FakeProvider
 ) -> None:
