@@ -67,7 +67,15 @@ def main() -> None:
     """
 
 
-from dawsos_local.cli import analytics, ledger, packs, portfolio, stack, watermark  # noqa: E402
+from dawsos_local.cli import (  # noqa: E402
+    analytics,
+    feeds,
+    ledger,
+    packs,
+    portfolio,
+    stack,
+    watermark,
+)
 
 __all__ = [
     "CliError",
@@ -75,6 +83,7 @@ __all__ = [
     "console",
     "data_dir_option",
     "database",
+    "feeds",
     "ledger",
     "main",
     "packs",

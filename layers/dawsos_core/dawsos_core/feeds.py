@@ -119,3 +119,36 @@ def store_feeds(
         "news": _reported(lambda: store_news(db, settings, symbols, on)),
     }
 
+
+def report_lines(report: dict[str, dict[str, Any]]) -> list[str]:
+    """The feeds' outcome as lines a person reads: what each feed stored or why it was
+    skipped, then every error (the provider's code and message, and what to do) and warning,
+    one a line."""
+    lines: list[str] = []
+    for feed, outcome in report.items():
+        if "skipped" in outcome:
+            lines.append(f"{feed}: skipped ({outcome['skipped']})")
+        elif "stored" in outcome:
+            stored = outcome["stored"]
+            shown = (
+                ", ".join(f"{k} {v}" for k, v in stored.items()) or "nothing"
+                if isinstance(stored, dict)
+                else str(stored)
+            )
+            removed = (
+                f" ({outcome['removed']} removed placeholders dropped)"
+                if outcome.get("removed")
+                else ""
+            )
+            lines.append(f"{feed}: stored {shown}{removed}")
+        if "error" in outcome:
+            lines.append(f"{feed}: error: {outcome['error']}")
+        lines.extend(f"{feed}: error: {e['error']}" for e in outcome.get("errors", []))
+        if outcome.get("not_fetched"):
+            lines.append(f"{feed}: not fetched: {', '.join(outcome['not_fetched'])}")
+        lines.extend(f"{feed}: warning: {w}" for w in outcome.get("warnings", []))
+    return lines
+
+
+def has_errors(report: dict[str, dict[str, Any]]) -> bool:
+    return any("error" in o or o.get("errors") for o in report.values())
