@@ -87,8 +87,11 @@ def store_fundamentals(
     if not key:
         return {"skipped": "no FMP key configured"}
     from dawsos_core.fundamentals.fmp import FmpFundamentals, fetch_and_store
+    from dawsos_core.pricing.sources import fmp_http
 
-    client = FmpFundamentals(_http(settings), key, base_url=settings.fmp_url)
+    client = FmpFundamentals(
+        fmp_http(settings), key, base_url=settings.fmp_url, api=settings.fmp_api
+    )
     return {"stored": fetch_and_store(db, client, symbols, on)}
 
 

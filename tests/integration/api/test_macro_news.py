@@ -301,6 +301,19 @@ def test_pack_builder_stores_profiles_and_headlines_of_the_pack(
     assert "from=2024-06-21" in news[0]
 
 
+def test_the_pack_builders_profiles_follow_fmp_api_for_a_legacy_key(
+    builder: Callable[[dict[str, str]], Database], fake_provider: FakeProvider
+) -> None:
+    legacy = (FIXTURES / "fmp" / "profile_ACME.json").read_bytes()
+    fake_provider.serve("/api/v3/profile/ACME", (200, legacy, 0.0))
+    db = builder({"FMP_API_KEY": "k", "FMP_URL": fake_provider.url, "FMP_API": "v3"})
+
+    result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
+
+    assert result["fundamentals"] == {"stored": 1}
+    assert [h for h in fake_provider.hits if "profile" in h][0].startswith("/api/v3/profile")
+
+
 def test_fmp_profiles_are_read_as_of_the_pack_date(
     executing: Callable[..., ApiResponse], db: Database, fake_provider: FakeProvider
 ) -> None:

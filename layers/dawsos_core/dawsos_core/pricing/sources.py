@@ -53,6 +53,12 @@ def _http(
     )
 
 
+def fmp_http(settings: Settings) -> HttpClient:
+    """The client FMP's requests share in this process (prices and profiles alike), paced
+    under FMP_RATE_LIMIT."""
+    return _http(settings, "FMP", "FMP_RATE_LIMIT", settings.fmp_rate_limit)
+
+
 def fx_currencies(policy: Policy) -> frozenset[str]:
     """The currencies a policy's FX source publishes (and so crosses to), with no network:
     the ECB's from the package that ships its history, the Bank of Canada's Valet series;
