@@ -116,6 +116,17 @@ class ViewBlocked(Forbidden):
         self.details = {"sources": sources}
 
 
+class TooManyRequests(DawsosError):
+    """The caller already runs as many requests as one caller may; retry shortly."""
+
+    code = "too_many_requests"
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, message: str, *, retry_after_seconds: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class Conflict(DawsosError):
     code = "conflict"
     status = HTTPStatus.CONFLICT

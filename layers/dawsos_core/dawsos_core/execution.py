@@ -23,7 +23,8 @@ from dawsos_core.db.repositories.executions import insert_execution
 from dawsos_core.db.repositories.ledger import DEFAULT_LEDGER, latest_commit
 from dawsos_core.db.repositories.packs import database_now, pack_by_id, pack_sources
 from dawsos_core.db.repositories.portfolios import PortfolioRecord
-from dawsos_core.errors import BadRequest, NotFound, ViewBlocked
+from dawsos_core.db.repositories.tenancy import claim_request_slot
+from dawsos_core.errors import BadRequest, NotFound, TooManyRequests, ViewBlocked
 from dawsos_core.ledger.commits import pinned_commit
 from dawsos_core.observability.telemetry import annotate
 from dawsos_core.orchestration.orchestrator import PatternOrchestrator
@@ -101,6 +102,11 @@ def execute_pattern(
     steps, and the stored execution."""
     annotate(pattern_id=pattern.id)
     with db.request_transaction(user_sub) as tx:
+        if claim_request_slot(tx, user_sub, settings.tenant_concurrency) is None:
+            raise TooManyRequests(
+                f"this caller already runs {settings.tenant_concurrency} requests at once; "
+                "retry when one has answered"
+            )
         portfolio_id = values.get("portfolio_id")
         portfolio = None if portfolio_id is None else get_portfolio(tx, str(portfolio_id), user_sub)
         commit = _commit(tx, portfolio, ledger_commit)

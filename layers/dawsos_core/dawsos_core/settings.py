@@ -102,6 +102,12 @@ class Settings(BaseSettings):
         default=None, description="Set by Lambda; X-Ray subsegments are made only there."
     )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    tenant_concurrency: int = Field(
+        default=2,
+        ge=1,
+        le=100,
+        description="Executions one caller may run at once; more are a 429 with Retry-After.",
+    )
     dawsos_now: dt.datetime | None = Field(
         default=None,
         description="Pin the clock (ISO timestamp) so tests and the demo run as of a past date.",

@@ -177,3 +177,24 @@ def test_one_callers_bad_input_cannot_switch_a_capability_off_for_another(
     assert good.status == HTTPStatus.OK, good.body
     assert other.status == HTTPStatus.UNPROCESSABLE_ENTITY  # refused, not "circuit open"
     assert "circuit" not in other.body["message"]
+
+
+def test_a_caller_over_its_concurrency_gets_a_429_and_no_other_caller_does(
+    executing: Execute, database_url: str
+) -> None:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as other:  # alice's two requests
+        for slot in (0, 1):
+            other.execute(
+                "SELECT pg_advisory_lock(hashtext('dawsos.request:' || %s), %s)", ("alice", slot)
+            )
+        busy = executing("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
+        others = executing("macro_overview", {"series": "NOPE"}, sub="mallory")
+        other.execute("SELECT pg_advisory_unlock_all()")
+    after = executing("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
+
+    _refused(busy, HTTPStatus.TOO_MANY_REQUESTS, "2 requests at once")
+    assert busy.headers["Retry-After"] == "1"
+    assert others.status == HTTPStatus.UNPROCESSABLE_ENTITY  # answered, not turned away
+    assert after.status == HTTPStatus.OK, after.body

@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
-from dawsos_core.errors import DawsosError, ServiceUnavailable
+from dawsos_core.errors import DawsosError, ServiceUnavailable, TooManyRequests
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -45,6 +45,7 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
         413: "Body over 64 KiB",
         415: "A body that is not application/json",
         422: "Valid request that cannot be answered",
+        429: "The caller already runs as many requests as one caller may; see Retry-After",
         503: "A dependency or the pricing pack is not ready; see Retry-After",
     }
     return {
@@ -102,6 +103,8 @@ def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None
         if isinstance(exc, ServiceUnavailable):
             headers["Retry-After"] = str(exc.retry_after_seconds)
             logger.warning("dependency unavailable", extra={"error": exc.code})
+        elif isinstance(exc, TooManyRequests):
+            headers["Retry-After"] = str(exc.retry_after_seconds)
         return error_response(exc.status, exc.code, exc.message, request_id(), headers, exc.details)
 
     @app.exception_handler(RequestValidationError)

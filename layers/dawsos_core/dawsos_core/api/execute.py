@@ -74,7 +74,7 @@ class ExecuteResponse(BaseModel):
             "description": "The answer with its provenance, attributions and trace",
             "content": {"application/json": {"model": ExecuteResponse}},
         },
-        **error_responses(400, 401, 403, 404, 413, 415, 422, 503),
+        **error_responses(400, 401, 403, 404, 413, 415, 422, 429, 503),
     },
 )
 def execute(request: ExecuteRequest) -> Response[str]:
