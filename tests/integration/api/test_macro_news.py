@@ -311,7 +311,7 @@ def test_the_pack_builders_profiles_follow_fmp_api_for_a_legacy_key(
     result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
 
     assert result["fundamentals"] == {"stored": 1}
-    assert [h for h in fake_provider.hits if "profile" in h][0].startswith("/api/v3/profile")
+    assert next(h for h in fake_provider.hits if "profile" in h).startswith("/api/v3/profile")
 
 
 def test_fmp_profiles_are_read_as_of_the_pack_date(
