@@ -14,6 +14,7 @@ from dawsos_core.db.repositories.ledger import latest_commit, unmatched_prefixes
 from dawsos_core.db.repositories.portfolios import (
     PortfolioRecord,
     insert_portfolio,
+    list_portfolios,
     portfolio_by_id,
     set_benchmarks,
 )
@@ -117,3 +118,63 @@ def get_portfolio(conn: Connection, portfolio_id: str, owner_sub: str | None) ->
     if record is None:
         raise NotFound(f"no portfolio {portfolio_id}")
     return record
+
+
+class LatestCommit(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    commit_hash: str
+    committed_at: dt.datetime
+    synced_at: dt.datetime
+    transactions: int
+
+
+class PortfolioView(BaseModel):
+    """A portfolio as its owner sees it through the API, with its ledger's latest commit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    base_currency: str
+    account_prefixes: list[str]
+    internal_prefixes: list[str]
+    benchmarks: list[str]
+    ledger_id: str
+    created_at: dt.datetime
+    latest_commit: LatestCommit | None = Field(
+        description="the latest synced commit of its ledger, which answers use unless pinned"
+    )
+
+
+def portfolio_views(
+    conn: Connection, owner_sub: str, portfolio_id: str | None = None
+) -> list[PortfolioView]:
+    """The owner's portfolios (or the one named: 404 when it is not the owner's)."""
+    records = (
+        list_portfolios(conn, owner_sub)
+        if portfolio_id is None
+        else [get_portfolio(conn, portfolio_id, owner_sub)]
+    )
+    latest = {r.ledger_id: latest_commit(conn, r.ledger_id) for r in records}
+    return [
+        PortfolioView(
+            id=r.id,
+            name=r.name,
+            base_currency=r.base_currency,
+            account_prefixes=r.account_prefixes,
+            internal_prefixes=r.internal_prefixes,
+            benchmarks=r.benchmarks,
+            ledger_id=r.ledger_id,
+            created_at=r.created_at,
+            latest_commit=None
+            if (c := latest[r.ledger_id]) is None
+            else LatestCommit(
+                commit_hash=c.commit_hash,
+                committed_at=c.committed_at,
+                synced_at=c.synced_at,
+                transactions=c.transactions,
+            ),
+        )
+        for r in records
+    ]

@@ -30,10 +30,11 @@ def openapi_json(*, description: str = API_DESCRIPTION) -> str:
     # The OpenAPI models take a tenth of a second to import; only this rare route needs them.
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-    from dawsos_core.api import execute, exports, health, packs
+    from dawsos_core.api import execute, exports, health, packs, portfolios
 
     app = APIGatewayHttpResolver(enable_validation=True)
-    for router in (health.router, execute.router, packs.router, exports.router):
+    routers = (health.router, execute.router, packs.router, portfolios.router, exports.router)
+    for router in routers:
         app.include_router(router)
 
     document = app.get_openapi_json_schema(
