@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
-from dawsos_core.db.migrations import Migration, applied_versions, apply_migrations, discover
+from dawsos_core.db.migrations import (
+    OWNER_RUNS_FROM,
+    Migration,
+    applied_versions,
+    apply_migrations,
+    discover,
+)
+from dawsos_core.db.roles import FUNCTION_ROLES, OWNER
 from dawsos_core.errors import MigrationError
 
 
@@ -85,3 +94,77 @@ def test_misnamed_or_duplicate_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "0001_b.sql").write_text("SELECT 2")
     with pytest.raises(MigrationError, match="used twice"):
         discover(tmp_path)
+
+
+def owners(conn: psycopg.Connection) -> set[str]:  # type: ignore[type-arg]
+    rows = conn.execute(
+        "SELECT pg_get_userbyid(relowner) AS owner FROM pg_class"
+        " WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'S', 'i')"
+        " UNION SELECT pg_get_userbyid(proowner) FROM pg_proc"
+        " WHERE pronamespace = 'public'::regnamespace"
+    ).fetchall()
+    return {r["owner"] for r in rows}
+
+
+def test_a_database_migrated_before_the_owner_role_is_handed_to_it(
+    empty_database_url: str,
+) -> None:
+    with connect(empty_database_url) as conn:
+        apply_migrations(conn, [])  # the migrations table, as the runner before 0020 made it
+        for m in discover():  # applied as that runner did: as the login, which owned all
+            if m.version < OWNER_RUNS_FROM:
+                conn.execute(m.sql.encode())
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
+                    (m.version, m.name, m.checksum),
+                )
+        conn.execute("ALTER TABLE schema_migrations OWNER TO CURRENT_USER")
+        conn.execute(
+            "INSERT INTO portfolios (id, owner_sub, account_prefixes) VALUES ('p', 'a', '{A}')"
+        )
+        login = conn.execute("SELECT current_user AS u").fetchone()["u"]
+        assert OWNER not in owners(conn)
+
+        applied = apply_migrations(conn)
+
+        assert applied[0].version == OWNER_RUNS_FROM
+        assert owners(conn) == {OWNER}
+        assert conn.execute("SELECT count(*) AS n FROM portfolios").fetchone() == {"n": 1}
+        granted = conn.execute(
+            "SELECT count(*) AS n FROM pg_default_acl d, aclexplode(d.defaclacl) a"
+            " WHERE d.defaclrole = %s::regrole AND a.grantee = 'dawsos_api'::regrole",
+            (login,),
+        ).fetchone()
+        assert granted == {"n": 0}  # 0007's default grant to the old request role is gone
+
+
+def test_an_administrator_that_is_no_superuser_migrates_as_in_aws(
+    pg_admin_url: str,
+) -> None:
+    """As the cluster's administrator in RDS: CREATEROLE and the database's owner, with the
+    admin option on the server's roles (which it holds on the roles it creates)."""
+    from tests.conftest import with_database
+
+    admin = f"dawsos_admin_{uuid.uuid4().hex[:8]}"
+    name = f"dawsos_a_{uuid.uuid4().hex[:8]}"
+    roles = [OWNER, "dawsos_api", *FUNCTION_ROLES.values()]
+    with connect(pg_admin_url) as su:
+        su.execute(f"CREATE ROLE {admin} LOGIN CREATEROLE")
+        su.execute(f"GRANT {', '.join(roles)} TO {admin} WITH ADMIN OPTION")
+        su.execute(f"CREATE DATABASE {name} OWNER {admin}")
+    url = make_conninfo(with_database(pg_admin_url, name), user=admin)
+    try:
+        with connect(url) as conn:
+            superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            assert superuser.fetchone() == {"rolsuper": False}
+            applied = apply_migrations(conn)
+            assert [m.version for m in applied] == [m.version for m in discover()]
+            assert owners(conn) == {OWNER}
+            policies = conn.execute("SELECT count(*) AS n FROM pg_policies").fetchone()
+            assert policies["n"] > 0
+    finally:
+        with connect(pg_admin_url) as su:
+            su.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            su.execute(f"DROP OWNED BY {admin}")
+            su.execute(f"DROP ROLE {admin}")
+
