@@ -168,3 +168,50 @@ def test_an_administrator_that_is_no_superuser_migrates_as_in_aws(
             su.execute(f"DROP OWNED BY {admin}")
             su.execute(f"DROP ROLE {admin}")
 
+
+def test_the_rows_of_a_commit_synced_before_0021_name_its_ledger(empty_database_url: str) -> None:
+    before = [m for m in discover() if m.version < 21]
+    with connect(empty_database_url) as conn:
+        apply_migrations(conn, before)
+        for commit, ledger in (("a" * 40, "default"), ("b" * 40, "other")):
+            conn.execute(
+                "INSERT INTO ledger_commits (commit_hash, ledger_id, main_file, committed_at,"
+                " transactions, postings, prices) VALUES (%s, %s, 'm', now(), 1, 1, 0)",
+                (commit, ledger),
+            )
+            conn.execute(
+                "INSERT INTO ledger_postings (commit_hash, txn_id, posting_no, date, account,"
+                " currency, units) VALUES (%s, 1, 1, '2024-01-02', 'Assets:A', 'USD', 1)",
+                (commit,),
+            )
+
+        apply_migrations(conn)
+
+        named = conn.execute(
+            "SELECT commit_hash, ledger_id FROM ledger_postings ORDER BY commit_hash"
+        ).fetchall()
+        assert named == [
+            {"commit_hash": "a" * 40, "ledger_id": "default"},
+            {"commit_hash": "b" * 40, "ledger_id": "other"},
+        ]
+        with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="append-only"):
+            conn.execute("UPDATE ledger_postings SET units = 2")  # its guard is back
+
+
+def test_a_row_naming_another_ledger_than_its_commits_is_refused(
+    database_url: str,
+) -> None:
+    with connect(database_url) as conn:
+        conn.execute(
+            "INSERT INTO ledger_commits (commit_hash, ledger_id, main_file, committed_at,"
+            " transactions, postings, prices) VALUES (%s, 'other', 'm', now(), 1, 1, 0)",
+            ("c" * 40,),
+        )
+        with pytest.raises(
+            psycopg.errors.IntegrityConstraintViolation, match="must name its ledger"
+        ):
+            conn.execute(  # no ledger named: 'default', which is not the commit's
+                "INSERT INTO ledger_postings (commit_hash, txn_id, posting_no, date, account,"
+                " currency, units) VALUES (%s, 1, 1, '2024-01-02', 'Assets:A', 'USD', 1)",
+                ("c" * 40,),
+            )

@@ -53,7 +53,7 @@ def sync_ledger(
             with tempfile.TemporaryDirectory(prefix="dawsos-ledger-") as tmp:
                 files = checkout(commit, Path(tmp))
             with db.transaction() as conn:
-                insert_files(conn, commit.commit_hash, files)
+                insert_files(conn, commit.commit_hash, files, known.ledger_id)
         return SyncResult(
             commit.commit_hash,
             known.main_file,
@@ -78,7 +78,7 @@ def sync_ledger(
             ledger_id=ledger_id,
         )
         if created:
-            insert_files(conn, commit.commit_hash, files)
+            insert_files(conn, commit.commit_hash, files, ledger_id)
     return SyncResult(
         commit.commit_hash,
         commit.main_file,

@@ -129,7 +129,8 @@ def insert_commit(
     rows: LedgerRows,
     ledger_id: str = DEFAULT_LEDGER,
 ) -> bool:
-    """Write one commit's rows with COPY; False (and nothing written) if it is already there.
+    """Write one commit's rows with COPY, each naming the commit's ledger (what row-level
+    security admits them by); False (and nothing written) if it is already there.
 
     A concurrent sync of the same commit waits on the primary key and then finds it."""
     inserted = conn.execute(
@@ -156,20 +157,21 @@ def insert_commit(
     copy_rows(
         conn,
         "ledger_accounts",
-        ("commit_hash", "account", "open_date", "close_date", "currencies"),
-        ((commit_hash, *row) for row in rows.accounts),
+        ("commit_hash", "ledger_id", "account", "open_date", "close_date", "currencies"),
+        ((commit_hash, ledger_id, *row) for row in rows.accounts),
     )
     copy_rows(
         conn,
         "ledger_transactions",
-        ("commit_hash", "txn_id", "date", "flag", "payee", "narration", "source"),
-        ((commit_hash, *row) for row in rows.transactions),
+        ("commit_hash", "ledger_id", "txn_id", "date", "flag", "payee", "narration", "source"),
+        ((commit_hash, ledger_id, *row) for row in rows.transactions),
     )
     copy_rows(
         conn,
         "ledger_postings",
         (
             "commit_hash",
+            "ledger_id",
             "txn_id",
             "posting_no",
             "date",
@@ -183,19 +185,22 @@ def insert_commit(
             "price_number",
             "price_currency",
         ),
-        ((commit_hash, *row) for row in rows.postings),
+        ((commit_hash, ledger_id, *row) for row in rows.postings),
     )
     copy_rows(
         conn,
         "ledger_prices",
-        ("commit_hash", "price_no", "date", "commodity", "quote_currency", "number"),
-        ((commit_hash, *row) for row in rows.prices),
+        ("commit_hash", "ledger_id", "price_no", "date", "commodity", "quote_currency", "number"),
+        ((commit_hash, ledger_id, *row) for row in rows.prices),
     )
     copy_rows(
         conn,
         "ledger_commodities",
-        ("commit_hash", "commodity", "meta"),
-        ((commit_hash, c, json.dumps(meta)) for c, meta in sorted(rows.commodities.items())),
+        ("commit_hash", "ledger_id", "commodity", "meta"),
+        (
+            (commit_hash, ledger_id, c, json.dumps(meta))
+            for c, meta in sorted(rows.commodities.items())
+        ),
     )
     return True
 
@@ -379,8 +384,11 @@ def first_difference(conn: Connection, old: str, new: str) -> dt.date | None:
     return None if row is None else row["first"]
 
 
-def insert_files(conn: Connection, commit_hash: str, files: dict[str, bytes]) -> None:
-    """A commit's files (path -> content), each content stored once by its SHA-256."""
+def insert_files(
+    conn: Connection, commit_hash: str, files: dict[str, bytes], ledger_id: str = DEFAULT_LEDGER
+) -> None:
+    """A commit's files (path -> content) in its ledger, each content stored once by its
+    SHA-256."""
     digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
     conn.cursor().executemany(
         "INSERT INTO ledger_blobs (sha256, content) VALUES (%s, %s) ON CONFLICT DO NOTHING",
@@ -389,8 +397,8 @@ def insert_files(conn: Connection, commit_hash: str, files: dict[str, bytes]) ->
     copy_rows(
         conn,
         "ledger_files",
-        ("commit_hash", "path", "sha256"),
-        ((commit_hash, path, digest) for path, digest in sorted(digests.items())),
+        ("commit_hash", "ledger_id", "path", "sha256"),
+        ((commit_hash, ledger_id, path, digest) for path, digest in sorted(digests.items())),
     )
 
 
