@@ -85,14 +85,21 @@ class LocalDatabase:
         return f"embedded PostgreSQL, data in {self.embedded.pgdata}"
 
     def migrate(self) -> list[Migration]:
-        """Apply pending migrations, then give each function role its password."""
         db = Database(lambda: self.url)
         try:
-            applied = migrate(db)
+            return migrate(db)
+        finally:
+            db.close()
+
+    def set_role_passwords(self) -> None:
+        """Give each function role the password the data dir keeps, as the migrate function
+        does from the secrets in AWS. The roles belong to the whole server: with
+        DATABASE_URL, the server's roles take this data dir's passwords."""
+        db = Database(lambda: self.url)
+        try:
             with db.transaction() as conn:
                 for role in FUNCTION_ROLES.values():
                     set_password(conn, role, self.data_dir.role_password(role))
-            return applied
         finally:
             db.close()
 
@@ -154,6 +161,7 @@ class LocalStack:
             api = load_api(self.template)
             self.database.start()
             self.applied = self.database.migrate()
+            self.database.set_role_passwords()
             self.aws.start()
             self.watermark_secret_arn = self.aws.put_secret(
                 WATERMARK_SECRET_NAME, self.data_dir.watermark_key()

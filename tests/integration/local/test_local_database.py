@@ -40,13 +40,30 @@ def external(
     local.stop()
 
 
+def _verifiers(url: str) -> dict[str, str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT rolname, rolpassword FROM pg_authid WHERE rolname = ANY(%s)",
+            (list(FUNCTION_ROLES.values()),),
+        ).fetchall()
+    return {name: verifier for name, verifier in rows}
+
+
+def test_migrating_alone_leaves_the_servers_role_passwords(external: LocalDatabase) -> None:
+    before = _verifiers(external.url)
+
+    external.migrate()  # every CLI command does: another data dir's must keep working
+
+    assert _verifiers(external.url) == before
+
+
 def test_each_routed_function_gets_the_url_of_its_own_role(
     external: LocalDatabase, data_dir: DataDir
 ) -> None:
     stack = LocalStack(data_dir)
     stack.database = external
     functions = load_api(stack.template).functions
-    external.migrate()
+    external.set_role_passwords()
 
     users = {}
     for name, spec in functions.items():
@@ -63,21 +80,10 @@ def test_each_routed_function_gets_the_url_of_its_own_role(
     }
 
 
-def _verifiers(url: str) -> dict[str, str]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT rolname, rolpassword FROM pg_authid WHERE rolname = ANY(%s)",
-            (list(FUNCTION_ROLES.values()),),
-        ).fetchall()
-    return {name: verifier for name, verifier in rows}
-
-
-def test_migrating_gives_each_role_the_password_the_data_dir_keeps(
-    external: LocalDatabase,
-) -> None:
+def test_each_role_is_given_the_password_the_data_dir_keeps(external: LocalDatabase) -> None:
     before = _verifiers(external.url)
 
-    external.migrate()
+    external.set_role_passwords()
 
     after = _verifiers(external.url)
     assert set(after) == set(FUNCTION_ROLES.values())
