@@ -132,7 +132,10 @@ class Settings(BaseSettings):
     )
     polygon_api_key: SecretStr | None = Field(default=None)
     polygon_api_key_secret_arn: str | None = Field(default=None)
-    polygon_url: str = Field(default="https://api.polygon.io")
+    polygon_url: str = Field(
+        default="https://api.massive.com",
+        description="Polygon.io is now Massive; https://api.polygon.io still answers too.",
+    )
     polygon_rate_limit: RateLimitSpec = Field(
         default="5/minute", description="Polygon requests allowed: the free tier's 5 a minute."
     )

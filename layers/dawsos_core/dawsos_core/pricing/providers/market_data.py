@@ -203,7 +203,7 @@ class PolygonPrices(DailyCloses):
 
     source = "Polygon"
     key_names = "POLYGON_API_KEY or POLYGON_API_KEY_SECRET_ARN"
-    default_url = "https://api.polygon.io"
+    default_url = "https://api.massive.com"  # Polygon.io, renamed Massive in 2026
 
     def closes(self, symbol: str, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
         url = f"{self._url}/v2/aggs/ticker/{symbol}/range/1/day/{start}/{end}"
