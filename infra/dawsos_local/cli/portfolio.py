@@ -59,6 +59,13 @@ def portfolio() -> None:
     "source prices, e.g. ITOT.",
 )
 @click.option("--name", default="", help="Display name.")
+@click.option(
+    "--ledger",
+    "ledger_id",
+    default="default",
+    show_default=True,
+    help="The ledger it is cut from: the operator's, or one of the owner's.",
+)
 @data_dir_option
 def create(
     portfolio_id: str,
@@ -69,6 +76,7 @@ def create(
     policy: str,
     benchmarks: tuple[str, ...],
     name: str,
+    ledger_id: str,
     data_dir: Path,
 ) -> None:
     """Create a portfolio and value it with the packs that exist; every prefix must match an
@@ -77,6 +85,7 @@ def create(
         spec = PortfolioSpec(
             id=portfolio_id,
             owner_sub=owner,
+            ledger_id=ledger_id,
             name=name,
             account_prefixes=_prefixes(accounts),
             internal_prefixes=_prefixes(internal),

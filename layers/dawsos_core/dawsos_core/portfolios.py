@@ -10,7 +10,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dawsos_core.db.connection import Connection, Database
-from dawsos_core.db.repositories.ledger import latest_commit, unmatched_prefixes
+from dawsos_core.db.repositories.ledger import DEFAULT_LEDGER, latest_commit, unmatched_prefixes
+from dawsos_core.db.repositories.ledgers import ledger_by_id
 from dawsos_core.db.repositories.portfolios import (
     PortfolioRecord,
     insert_portfolio,
@@ -18,7 +19,7 @@ from dawsos_core.db.repositories.portfolios import (
     portfolio_by_id,
     set_benchmarks,
 )
-from dawsos_core.errors import BadRequest, Conflict, NotFound, Unprocessable
+from dawsos_core.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 
 Commodity = Annotated[str, Field(pattern=r"^/?[A-Z0-9][A-Z0-9'._-]{0,63}$")]
 AccountPrefix = Annotated[
@@ -33,6 +34,7 @@ class PortfolioSpec(BaseModel):
 
     id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     owner_sub: str = Field(min_length=1, max_length=256)
+    ledger_id: str = Field(default=DEFAULT_LEDGER, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     name: str = ""
     account_prefixes: list[AccountPrefix] = Field(min_length=1)
     internal_prefixes: list[AccountPrefix] = Field(default_factory=list)
@@ -74,16 +76,50 @@ def check_prefixes(
 def create_portfolio(
     db: Database, spec: PortfolioSpec, *, currencies: frozenset[str] | None = None
 ) -> tuple[PortfolioRecord, bool]:
-    """Create it, or confirm an identical one exists (False); a different one is a 409.
-    The benchmarks are not part of its definition: those of the spec replace them.
+    """``cut_portfolio`` in a transaction of its own, as the operator (the CLI)."""
+    with db.transaction() as conn:
+        return cut_portfolio(conn, spec, currencies=currencies)
 
-    When a ledger has been synced, every prefix must match one of its accounts. With
+
+def cut_portfolio(
+    conn: Connection,
+    spec: PortfolioSpec,
+    *,
+    caller: str | None = None,
+    currencies: frozenset[str] | None = None,
+) -> tuple[PortfolioRecord, bool]:
+    """Create it from its ledger, or confirm an identical one exists (False); a different
+    one is a 409. The benchmarks are not part of its definition: those of the spec replace
+    them.
+
+    Only the ledger's owner may cut portfolios from it: ``caller`` (an API caller, who must
+    be the spec's owner) may cut only from a ledger of its own; the operator (``caller``
+    None) from the operator's ledgers for anyone, and from an owner's for that owner. An
+    unknown ledger (or another owner's, to an API caller) is a 404 naming it; another
+    owner's, to the operator, or the operator's, to a caller, a 403 naming it. The database
+    refuses the same (0026).
+
+    When the ledger has been synced, every prefix must match one of its accounts. With
     ``currencies`` (what the pricing policy's FX source crosses to), the base currency must
     be one of them (400 naming it and listing them)."""
     if currencies and spec.base_currency not in currencies:
         raise BadRequest(
             f"base_currency: {spec.base_currency} is not a currency the FX source crosses to;"
             f" it offers {', '.join(sorted(currencies))}"
+        )
+    if caller is not None and caller != spec.owner_sub:
+        raise Forbidden(f"portfolio {spec.id}: a caller cuts portfolios for itself only")
+    ledger = ledger_by_id(conn, spec.ledger_id, None)
+    if ledger is None or (caller is not None and ledger.owner_sub not in (None, caller)):
+        raise NotFound(f"no ledger {spec.ledger_id}")
+    if ledger.owner_sub is None and caller is not None:
+        raise Forbidden(
+            f"ledger {spec.ledger_id} is the operator's: only the operator cuts portfolios from it"
+        )
+    if ledger.owner_sub is not None and ledger.owner_sub != spec.owner_sub:
+        raise Forbidden(
+            f"ledger {spec.ledger_id} belongs to another owner: only its owner may cut"
+            " portfolios from it"
         )
     record = PortfolioRecord(
         id=spec.id,
@@ -93,23 +129,27 @@ def create_portfolio(
         internal_prefixes=list(spec.internal_prefixes),
         base_currency=spec.base_currency,
         created_at=dt.datetime.now(dt.UTC),
+        ledger_id=spec.ledger_id,
         benchmarks=list(spec.benchmarks),
     )
-    with db.transaction() as conn:
-        commit = latest_commit(conn)
-        if commit is not None:
-            check_prefixes(conn, commit.commit_hash, spec)
-        if insert_portfolio(conn, record):
-            return record, True
-        existing = portfolio_by_id(conn, spec.id, None)
-        assert existing is not None
-        definition = ("owner_sub", "account_prefixes", "internal_prefixes", "base_currency")
-        same = all(getattr(existing, f) == getattr(record, f) for f in definition)
-        if not same:
-            raise Conflict(f"portfolio {spec.id} already exists with another definition")
-        if existing.benchmarks != record.benchmarks:  # they change no valuation
-            set_benchmarks(conn, spec.id, record.benchmarks)
-            existing = dataclasses.replace(existing, benchmarks=record.benchmarks)
+    commit = latest_commit(conn, spec.ledger_id)
+    if commit is not None:
+        check_prefixes(conn, commit.commit_hash, spec)
+    if insert_portfolio(conn, record):
+        return record, True
+    existing = portfolio_by_id(conn, spec.id, caller)
+    definition = (
+        "owner_sub",
+        "ledger_id",
+        "account_prefixes",
+        "internal_prefixes",
+        "base_currency",
+    )
+    if existing is None or not all(getattr(existing, f) == getattr(record, f) for f in definition):
+        raise Conflict(f"portfolio {spec.id} already exists with another definition")
+    if existing.benchmarks != record.benchmarks:  # they change no valuation
+        set_benchmarks(conn, spec.id, record.benchmarks)
+        existing = dataclasses.replace(existing, benchmarks=record.benchmarks)
     return existing, False
 
 

@@ -62,12 +62,22 @@ def book(db: Database, tmp_path: Path) -> Book:
             """)
         repo.commit({"main.beancount": LEDGER + extra})
         commits[owner] = sync_ledger(db, repo.path, ledger_id=ledger).commit_hash
-        portfolio = f"p{owner[0]}"
+        with db.session() as conn:
+            conn.execute(
+                "INSERT INTO ledgers (id, owner_sub, local_path) VALUES (%s, %s, %s)"
+                " ON CONFLICT (id) DO NOTHING",
+                (ledger, owner, str(repo.path)),
+            )
         create_portfolio(
-            db, PortfolioSpec(id=portfolio, owner_sub=owner, account_prefixes=["Assets:Broker"])
+            db,
+            PortfolioSpec(
+                id=f"p{owner[0]}",
+                owner_sub=owner,
+                ledger_id=ledger,
+                account_prefixes=["Assets:Broker"],
+            ),
         )
         with db.session() as conn:
-            conn.execute("UPDATE portfolios SET ledger_id = %s WHERE id = %s", (ledger, portfolio))
             conn.execute(
                 "INSERT INTO executions (id, request_id, user_sub, pattern_id)"
                 " VALUES (gen_random_uuid(), 'r', %s, 'x')",

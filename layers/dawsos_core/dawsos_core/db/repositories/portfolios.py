@@ -35,12 +35,13 @@ def set_benchmarks(conn: Connection, portfolio_id: str, benchmarks: list[str]) -
 def insert_portfolio(conn: Connection, record: PortfolioRecord) -> bool:
     """False (nothing written) when the id is taken."""
     row = conn.execute(
-        "INSERT INTO portfolios (id, owner_sub, name, account_prefixes, internal_prefixes,"
-        " base_currency, benchmarks) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        "INSERT INTO portfolios (id, owner_sub, ledger_id, name, account_prefixes,"
+        " internal_prefixes, base_currency, benchmarks) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (id) DO NOTHING RETURNING id",
         (
             record.id,
             record.owner_sub,
+            record.ledger_id,
             record.name,
             record.account_prefixes,
             record.internal_prefixes,
