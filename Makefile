@@ -32,9 +32,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-template-check: $(STAMP)
-	$(BIN)/cfn-lint template.yaml
-	$(BIN)/sam validate --lint --template template.yaml
+TEMPLATES := template.yaml infra/database.yaml
+
+template-check: $(STAMP)  ## cfn-lint and sam validate on the main and the database stacks
+	$(BIN)/cfn-lint $(TEMPLATES)
+	for t in $(TEMPLATES); do $(BIN)/sam validate --lint --template $$t || exit 1; done
 
 pytest: $(STAMP)
 	$(BIN)/pytest
