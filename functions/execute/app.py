@@ -1,5 +1,5 @@
-"""Execute Lambda: pack health, the packs, the caller's portfolios, the OpenAPI document and
-the executor API.
+"""Execute Lambda: pack health, the packs, the caller's ledgers and portfolios, the OpenAPI
+document and the executor API.
 
 The X-Ray SDK is not imported at init: the telemetry creates its Tracer on the first traced
 span, and SnapStart's before-snapshot hook does that ahead.
@@ -7,7 +7,7 @@ span, and SnapStart's before-snapshot hook does that ahead.
 
 from __future__ import annotations
 
-from dawsos_core.api import execute, health, openapi, packs, portfolios
+from dawsos_core.api import execute, health, ledgers, openapi, packs, portfolios
 from dawsos_core.api.handler import http_function
 from dawsos_core.snapstart import register_hooks
 
@@ -16,6 +16,7 @@ app, lambda_handler = http_function(
     health.router,
     execute.router,
     packs.router,
+    ledgers.router,
     portfolios.router,
     openapi.router,
 )

@@ -87,10 +87,11 @@ def cut_portfolio(
     *,
     caller: str | None = None,
     currencies: frozenset[str] | None = None,
+    exists_ok: bool = True,
 ) -> tuple[PortfolioRecord, bool]:
     """Create it from its ledger, or confirm an identical one exists (False); a different
-    one is a 409. The benchmarks are not part of its definition: those of the spec replace
-    them.
+    one is a 409 (any one, without ``exists_ok``). The benchmarks are not part of its
+    definition: those of the spec replace them.
 
     Only the ledger's owner may cut portfolios from it: ``caller`` (an API caller, who must
     be the spec's owner) may cut only from a ledger of its own; the operator (``caller``
@@ -137,6 +138,8 @@ def cut_portfolio(
         check_prefixes(conn, commit.commit_hash, spec)
     if insert_portfolio(conn, record):
         return record, True
+    if not exists_ok:
+        raise Conflict(f"portfolio {spec.id} already exists")
     existing = portfolio_by_id(conn, spec.id, caller)
     definition = (
         "owner_sub",

@@ -332,14 +332,20 @@ def _value(
 def value_portfolio(db: Database, portfolio_id: str, policy_name: str, *, today: dt.date) -> int:
     """Value a portfolio at its ledger's latest commit with every live pack, day effects
     included (a new portfolio is answered at once); the number of packs valued."""
-    policy = get_policy(policy_name)
     with db.transaction() as conn:
-        portfolio = get_portfolio(conn, portfolio_id, None)
-        commit = latest_commit(conn, portfolio.ledger_id)
-        if commit is None:
-            return 0
-        packs = live_packs(conn, policy.name, dt.date.min, today, database_now(conn))
-        ids = [p.id for p in packs]
-        valued = value_with_packs(conn, portfolio, commit.commit_hash, ids, policy)
-        keep_day_effects(conn, portfolio, commit.commit_hash, policy, packs)
-        return valued
+        return value_portfolio_in(conn, get_portfolio(conn, portfolio_id, None), policy_name, today)
+
+
+def value_portfolio_in(
+    conn: Connection, portfolio: PortfolioRecord, policy_name: str, today: dt.date
+) -> int:
+    """``value_portfolio`` in the caller's transaction (an API request's)."""
+    policy = get_policy(policy_name)
+    commit = latest_commit(conn, portfolio.ledger_id)
+    if commit is None:
+        return 0
+    packs = live_packs(conn, policy.name, dt.date.min, today, database_now(conn))
+    ids = [p.id for p in packs]
+    valued = value_with_packs(conn, portfolio, commit.commit_hash, ids, policy)
+    keep_day_effects(conn, portfolio, commit.commit_hash, policy, packs)
+    return valued

@@ -39,9 +39,10 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
         "or a lone surrogate, or an invalid field (each named in the message)",
         401: "Missing, malformed, wrongly signed or expired token",
         403: "Refused by the rights registry (export_blocked names the sources and the "
-        "recorded violation_id) or view_blocked",
+        "recorded violation_id) or view_blocked, or a ledger the caller may not cut "
+        "portfolios from",
         404: "Unknown or not the caller's",
-        409: "The Idempotency-Key was used for a different export",
+        409: "The Idempotency-Key was used for a different export, or the id is taken",
         413: "Body over 64 KiB",
         415: "A body that is not application/json",
         422: "Valid request that cannot be answered",

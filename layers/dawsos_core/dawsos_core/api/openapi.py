@@ -30,10 +30,17 @@ def openapi_json(*, description: str = API_DESCRIPTION) -> str:
     # The OpenAPI models take a tenth of a second to import; only this rare route needs them.
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-    from dawsos_core.api import execute, exports, health, packs, portfolios
+    from dawsos_core.api import execute, exports, health, ledgers, packs, portfolios
 
     app = APIGatewayHttpResolver(enable_validation=True)
-    routers = (health.router, execute.router, packs.router, portfolios.router, exports.router)
+    routers = (
+        health.router,
+        execute.router,
+        packs.router,
+        ledgers.router,
+        portfolios.router,
+        exports.router,
+    )
     for router in routers:
         app.include_router(router)
 

@@ -1,25 +1,95 @@
-"""``GET /v1/portfolios`` and ``GET /v1/portfolios/{portfolio_id}``: the caller's
-portfolios with their ledgers' latest commits. Another owner's portfolio is a 404, like one
-that does not exist."""
+"""``POST /v1/portfolios``, ``GET /v1/portfolios`` and ``GET /v1/portfolios/{portfolio_id}``:
+the caller cuts portfolios from its own ledgers and sees them with their ledgers' latest
+commits. Another owner's portfolio is a 404, like one that does not exist."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses
-from dawsos_core.portfolios import PortfolioView, portfolio_views
-from dawsos_core.resources import get_database
+from dawsos_core.calendar import london_today
+from dawsos_core.portfolios import (
+    AccountPrefix,
+    Commodity,
+    PortfolioSpec,
+    PortfolioView,
+    cut_portfolio,
+    portfolio_views,
+)
+from dawsos_core.resources import get_database, get_settings
 
 router = APIGatewayHttpRouter()
 
 
 class PortfolioList(BaseModel):
     portfolios: list[PortfolioView]
+
+
+class PortfolioRequest(BaseModel):
+    """A portfolio of the caller's, cut from one of its ledgers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Its id, unique")
+    ledger_id: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{1,64}$", description="One of the caller's ledgers"
+    )
+    name: str = Field(default="", max_length=200)
+    account_prefixes: list[AccountPrefix] = Field(
+        min_length=1, max_length=100, description="Holdings and cash"
+    )
+    internal_prefixes: list[AccountPrefix] = Field(
+        default_factory=list, max_length=100, description="Income and Expenses that are return"
+    )
+    base_currency: str = Field(default="CAD", pattern=r"^[A-Z]{3}$")
+    benchmarks: list[Commodity] = Field(default_factory=list, max_length=10)
+
+
+class CreatedPortfolio(BaseModel):
+    portfolio: PortfolioView
+    packs_valued: int = Field(description="The live packs it was valued with at once")
+
+
+@router.post(
+    "/v1/portfolios",
+    summary="Cut a portfolio from one of the caller's ledgers",
+    description="Every prefix must match an account of the ledger's latest commit; the "
+    "portfolio is valued at once with every live pack of the default policy.",
+    tags=["portfolios"],
+    responses={
+        201: {
+            "description": "Created and valued",
+            "content": {"application/json": {"model": CreatedPortfolio}},
+        },
+        **error_responses(400, 401, 403, 404, 409, 415, 422, 503),
+    },
+)
+def post_portfolio(request: PortfolioRequest) -> Response[str]:
+    from dawsos_core.pricing.policies import get_policy
+    from dawsos_core.pricing.sources import fx_currencies
+    from dawsos_core.valuations import value_portfolio_in
+
+    sub = caller_sub(router.current_event)
+    settings = get_settings()
+    policy = get_policy(settings.pricing_policy)
+    spec = PortfolioSpec(owner_sub=sub, **request.model_dump())
+    with get_database().request_transaction(sub) as tx:
+        record, _ = cut_portfolio(
+            tx, spec, caller=sub, currencies=fx_currencies(policy), exists_ok=False
+        )
+        valued = value_portfolio_in(tx, record, policy.name, london_today(settings.now()))
+        (view,) = portfolio_views(tx, sub, record.id)
+    body = CreatedPortfolio(portfolio=view, packs_valued=valued)
+    return Response(
+        HTTPStatus.CREATED.value, content_types.APPLICATION_JSON, body.model_dump_json()
+    )
 
 
 @router.get(

@@ -91,6 +91,16 @@ def latest_commit(conn: Connection, ledger_id: str = DEFAULT_LEDGER) -> CommitRe
     return None if row is None else CommitRecord(**row)
 
 
+def recent_commits(conn: Connection, ledger_id: str, limit: int) -> list[CommitRecord]:
+    """The ledger's synced commits, the most recent first, at most ``limit``."""
+    rows = conn.execute(
+        f"SELECT {_COMMIT_COLUMNS} FROM ledger_commits WHERE ledger_id = %s"
+        " ORDER BY synced_at DESC LIMIT %s",
+        (ledger_id, limit),
+    ).fetchall()
+    return [CommitRecord(**r) for r in rows]
+
+
 def previous_commit(conn: Connection, commit: CommitRecord) -> CommitRecord | None:
     """The commit of the same ledger synced last before ``commit``."""
     row = conn.execute(
