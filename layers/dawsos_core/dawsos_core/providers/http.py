@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -188,11 +189,26 @@ class HttpClient:
     ) -> Any:
         """The JSON of a 200 answer; ``ProviderError`` otherwise (``key_name``, the setting
         of the key, makes a refusal's advice name it)."""
+        return self._get(provider, url, params, key_name, _json)
+
+    def get_bytes(self, provider: str, url: str, params: dict[str, str] | None = None) -> bytes:
+        """The body of a 200 answer (a file); ``ProviderError`` otherwise."""
+        data: bytes = self._get(provider, url, params, None, lambda data, provider, url: data)
+        return data
+
+    def _get(
+        self,
+        provider: str,
+        url: str,
+        params: dict[str, str] | None,
+        key_name: str | None,
+        parse: Callable[[bytes, str, str], Any],
+    ) -> Any:
         attempt = 0
         while True:
             if self._limiter is not None:
                 self._limiter.take()
-            wait, failure = self._attempt(provider, url, params, attempt, key_name)
+            wait, failure = self._attempt(provider, url, params, attempt, key_name, parse)
             if failure is None:
                 return wait  # the payload
             if attempt >= self._retries or wait is None:
@@ -212,6 +228,7 @@ class HttpClient:
         params: dict[str, str] | None,
         attempt: int,
         key_name: str | None,
+        parse: Callable[[bytes, str, str], Any],
     ) -> tuple[Any, ProviderError | None]:
         """(payload, None) on success, else (seconds to wait before a retry or None when
         no retry helps, the error)."""
@@ -238,12 +255,19 @@ class HttpClient:
                 asked = period if period is not None else max(backoff, 1.0)
             return (asked if asked is not None else backoff), failure
         try:
-            return json.loads(response.data), None
-        except ValueError:
-            return None, ProviderError(
-                f"{provider}: malformed payload from {_shown(url)}: not JSON",
-                provider=provider,
-                cause=ProviderCause.MALFORMED,
-                http_status=200,
-                url=_shown(url),
-            )
+            return parse(response.data, provider, url), None
+        except ProviderError as exc:
+            return None, exc
+
+
+def _json(data: bytes, provider: str, url: str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise ProviderError(
+            f"{provider}: malformed payload from {_shown(url)}: not JSON",
+            provider=provider,
+            cause=ProviderCause.MALFORMED,
+            http_status=200,
+            url=_shown(url),
+        ) from None
