@@ -88,6 +88,7 @@ class LedgerInvalid(Unprocessable):
         more = f"\n  ... and {len(issues) - 50} more" if len(issues) > 50 else ""
         super().__init__(f"the ledger has {len(issues)} error(s):\n{shown}{more}")
         self.issues = issues
+        self.details = {"issues": issues}
 
 
 class Forbidden(DawsosError):

@@ -25,6 +25,7 @@ SECRETS_MANAGER_ARN = (
     r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$"
 )
 MAX_LISTED_COMMITS = 200
+LEDGER_SECRETS = "dawsos/ledgers/"  # the pack builder reads secrets under this name only
 
 
 class LedgerSpec(BaseModel):
@@ -111,12 +112,21 @@ def register_ledger(
     conn: Connection, spec: LedgerSpec, owner_sub: str, environment: Environment
 ) -> RegisteredLedger:
     """Register the caller's ledger (409 when the id is taken, whoever holds it). A local
-    path, or a remote over plain HTTP, is refused (400) outside development."""
+    path, or a remote over plain HTTP, is refused (400) outside development; a secret must
+    be named under ``dawsos/ledgers/<id>/`` (the ids are unique, so no owner names
+    another's secret)."""
     development = environment == Environment.DEVELOPMENT
     if spec.local_path is not None and not development:
         raise BadRequest(f"local_path: a path is a source only in development, not {environment}")
     if spec.remote_url is not None and spec.remote_url.startswith("http://") and not development:
         raise BadRequest("remote_url: use https://")
+    for name, arn in (("token_secret_arn", spec.token_secret_arn),
+                      ("webhook_secret_arn", spec.webhook_secret_arn)):  # fmt: skip
+        if arn is not None and f":secret:{LEDGER_SECRETS}{spec.id}/" not in arn:
+            raise BadRequest(
+                f"{name}: the secret must be named {LEDGER_SECRETS}{spec.id}/..., the"
+                " secrets the pack builder may read for this ledger"
+            )
     secret = None if spec.webhook_secret_arn is not None else secrets.token_urlsafe(32)
     record = LedgerRecord(
         id=spec.id,

@@ -20,6 +20,7 @@ from tests.integration.api.conftest import Execute
 from tests.integration.conftest import LEDGER, LedgerRepo
 
 Call = Callable[..., ApiResponse]
+SECRETS = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:"
 
 
 @pytest.fixture
@@ -75,6 +76,15 @@ def test_a_registration_names_what_is_wrong(
         {"id": "x", "local_path": "/srv/l", "remote_url": "https://example.com/l.git"},
     )
     bad_id = post(call_api, "/v1/ledgers", {"id": "a b", "local_path": "/srv/l"})
+    anothers_secret = post(
+        call_api,
+        "/v1/ledgers",
+        {
+            "id": "x",
+            "remote_url": "https://example.com/l.git",
+            "token_secret_arn": f"{SECRETS}dawsos/ledgers/y/token",
+        },
+    )
     monkeypatch.setenv("ENVIRONMENT", "production")
     resources.reset()
     path_in_production = post(call_api, "/v1/ledgers", {"id": "x", "local_path": "/srv/l"})
@@ -85,6 +95,10 @@ def test_a_registration_names_what_is_wrong(
     assert both.status == bad_id.status == HTTPStatus.BAD_REQUEST
     assert "give either remote_url or local_path" in both.body["message"]
     assert bad_id.body["message"].startswith("body.id:")
+    assert anothers_secret.status == HTTPStatus.BAD_REQUEST
+    assert anothers_secret.body["message"].startswith(
+        "token_secret_arn: the secret must be named dawsos/ledgers/x/..."
+    )
     assert path_in_production.status == http_in_production.status == HTTPStatus.BAD_REQUEST
     assert path_in_production.body["message"] == (
         "local_path: a path is a source only in development, not production"

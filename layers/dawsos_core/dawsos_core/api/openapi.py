@@ -1,7 +1,9 @@
 """The OpenAPI 3.1 document of the whole HTTP API, as Powertools generates it.
 
-The routes live in two functions (execute and export); the document is built from a
-resolver that includes every router, so one document describes the API the gateway serves.
+The routes live in three functions (execute, export, and the pack builder's ledger
+ingestion); the document is built from a resolver that includes every router, so one
+document describes the API the gateway serves. The ledger webhook is signed, not
+authorised by a token: its operation carries no security requirement.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from functools import cache
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from dawsos_core.api.ingest import WEBHOOK_PATH
 
 API_TITLE = "DawsOS"
 API_VERSION = "0.1.0"
@@ -30,7 +34,7 @@ def openapi_json(*, description: str = API_DESCRIPTION) -> str:
     # The OpenAPI models take a tenth of a second to import; only this rare route needs them.
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-    from dawsos_core.api import execute, exports, health, ledgers, packs, portfolios
+    from dawsos_core.api import execute, exports, health, ingest, ledgers, packs, portfolios
 
     app = APIGatewayHttpResolver(enable_validation=True)
     routers = (
@@ -38,6 +42,7 @@ def openapi_json(*, description: str = API_DESCRIPTION) -> str:
         execute.router,
         packs.router,
         ledgers.router,
+        ingest.router,
         portfolios.router,
         exports.router,
     )
@@ -80,4 +85,5 @@ def with_pattern_examples(document: str) -> str:
     }
     body = doc["paths"]["/v1/execute"]["post"]["requestBody"]["content"]["application/json"]
     body["examples"] = examples
+    doc["paths"][WEBHOOK_PATH]["post"]["security"] = []  # signed by GitHub, no token
     return json.dumps(doc, indent=2)

@@ -21,6 +21,7 @@ from dawsos_core.db.repositories.ledger import (
     insert_commit,
     insert_files,
 )
+from dawsos_core.errors import Conflict
 from dawsos_core.ledger.loading import load_ledger
 from dawsos_core.ledger.rows import extract_rows
 from dawsos_core.ledger.source import checkout, resolve_commit
@@ -48,6 +49,11 @@ def sync_ledger(
     with db.session() as conn:
         known = commit_by_hash(conn, commit.commit_hash)
         stored = known is not None and bool(commit_files(conn, commit.commit_hash))
+    if known is not None and known.ledger_id != ledger_id:
+        raise Conflict(
+            f"commit {commit.commit_hash[:12]} is a commit of another ledger: a commit is"
+            " synced to one ledger only"
+        )
     if known is not None:
         if not stored:
             with tempfile.TemporaryDirectory(prefix="dawsos-ledger-") as tmp:

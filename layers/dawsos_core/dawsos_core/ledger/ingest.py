@@ -1,0 +1,100 @@
+"""Ingestion without a file system shared with the repository: a ledger's pushes arrive
+signed by GitHub (``X-Hub-Signature-256``, the HMAC-SHA256 of the raw body under the
+ledger's webhook secret) or its owner asks for a sync; the pushed commit is fetched with
+dulwich (over HTTPS, with the token in Secrets Manager) or, for a local path source, read
+where it is, synced (``ledger.sync``) and every portfolio of the ledger re-valued at it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dawsos_core.db.connection import Database
+from dawsos_core.db.repositories.ledgers import LedgerRecord
+from dawsos_core.errors import LedgerSourceError, Unprocessable
+from dawsos_core.ledger.sync import SyncResult, sync_ledger
+from dawsos_core.valuations import Revaluation, revalue_commit
+
+SIGNATURE_PREFIX = "sha256="
+GITHUB_HTTPS_USER = "x-access-token"  # GitHub's user name for a token over HTTPS
+
+
+def signature_verifies(secret: str, body: bytes, header: str | None) -> bool:
+    """Whether ``header`` is ``sha256=`` and the hex HMAC-SHA256 of ``body`` under
+    ``secret``, compared in constant time."""
+    if header is None or not header.startswith(SIGNATURE_PREFIX):
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[len(SIGNATURE_PREFIX) :].strip().lower())
+
+
+@dataclass(frozen=True)
+class Ingested:
+    sync: SyncResult
+    revaluations: list[Revaluation]
+
+
+def ingest_commit(
+    db: Database,
+    ledger: LedgerRecord,
+    commit: str | None,
+    *,
+    token: str | None,
+    policy_name: str,
+    today: dt.date,
+) -> Ingested:
+    """Sync ``commit`` (None: the tip of the ledger's ref) of the ledger's source and
+    re-value the ledger's portfolios at it. Beancount's errors refuse it (LedgerInvalid,
+    each named) and nothing is written."""
+    if ledger.local_path is not None:
+        synced = sync_ledger(db, Path(ledger.local_path), commit or "HEAD", ledger_id=ledger.id)
+    elif ledger.remote_url is not None:
+        with tempfile.TemporaryDirectory(prefix="dawsos-fetch-") as tmp:
+            fetch_remote(ledger.remote_url, Path(tmp), token)
+            ref = commit or f"refs/remotes/origin/{_branch(ledger.remote_ref)}"
+            synced = sync_ledger(db, Path(tmp), ref, ledger_id=ledger.id)
+    else:
+        raise Unprocessable(
+            f"ledger {ledger.id} has no source: the operator syncs it with dawsos ledger sync"
+        )
+    revalued = revalue_commit(db, synced.commit_hash, policy_name, today=today)
+    return Ingested(synced, revalued)
+
+
+def fetch_remote(url: str, target: Path, token: str | None) -> None:
+    """Clone the repository at ``url`` bare into ``target`` (its branches under
+    refs/remotes/origin); a failure is a LedgerSourceError without the token."""
+    from dulwich import porcelain
+    from dulwich.client import HTTPProxyUnauthorized, HTTPUnauthorized
+    from dulwich.errors import GitProtocolError, HangupException
+
+    try:
+        if token is None:
+            repo = porcelain.clone(url, str(target), bare=True, errstream=io.BytesIO())
+        else:
+            repo = porcelain.clone(
+                url,
+                str(target),
+                bare=True,
+                errstream=io.BytesIO(),
+                username=GITHUB_HTTPS_USER,
+                password=token,
+            )
+        repo.close()
+    except (
+        GitProtocolError,
+        HangupException,
+        HTTPUnauthorized,
+        HTTPProxyUnauthorized,
+        OSError,
+    ) as exc:
+        raise LedgerSourceError(f"cannot fetch {url}: {type(exc).__name__}") from exc
+
+
+def _branch(ref: str | None) -> str:
+    return (ref or "refs/heads/main").removeprefix("refs/heads/")
