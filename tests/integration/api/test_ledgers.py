@@ -125,6 +125,9 @@ def test_a_portfolio_is_cut_from_the_callers_own_ledger_and_valued_at_once(
     no_account = post(
         call_api, "/v1/portfolios", {**spec, "id": "pn", "account_prefixes": ["Assets:Nope"]}
     )
+    not_internal = post(
+        call_api, "/v1/portfolios", {**spec, "id": "pi", "internal_prefixes": ["Assets:Bank"]}
+    )
     commits = get(call_api, "/v1/ledgers/la/commits", ledger_id="la")
     their_commits = get(call_api, "/v1/ledgers/la/commits", sub="mallory", ledger_id="la")
     answer = as_execute_role("portfolio_overview", {"portfolio_id": "pa", "lookback_days": 5})
@@ -141,6 +144,8 @@ def test_a_portfolio_is_cut_from_the_callers_own_ledger_and_valued_at_once(
     assert from_the_operators.body["message"] == "no ledger default"
     assert no_account.status == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "Assets:Nope" in no_account.body["message"]
+    assert not_internal.status == HTTPStatus.BAD_REQUEST
+    assert not_internal.body["message"].startswith("body.internal_prefixes:")
     assert [c["commit_hash"] for c in commits.body["commits"]] == [synced.commit_hash]
     assert their_commits.status == HTTPStatus.NOT_FOUND
     assert answer.status == HTTPStatus.OK, answer.body

@@ -10,11 +10,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dawsos_core.api.auth import caller_sub
-from dawsos_core.api.errors import error_responses
+from dawsos_core.api.errors import describe_validation_errors, error_responses
 from dawsos_core.calendar import london_today
+from dawsos_core.errors import BadRequest
 from dawsos_core.portfolios import (
     AccountPrefix,
     Commodity,
@@ -79,7 +80,13 @@ def post_portfolio(request: PortfolioRequest) -> Response[str]:
     sub = caller_sub(router.current_event)
     settings = get_settings()
     policy = get_policy(settings.pricing_policy)
-    spec = PortfolioSpec(owner_sub=sub, **request.model_dump())
+    try:
+        spec = PortfolioSpec(owner_sub=sub, **request.model_dump())
+    except ValidationError as exc:  # the spec's own rules (internal prefixes, disjointness)
+        _, message = describe_validation_errors(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        )
+        raise BadRequest(message) from exc
     with get_database().request_transaction(sub) as tx:
         record, _ = cut_portfolio(
             tx, spec, caller=sub, currencies=fx_currencies(policy), exists_ok=False
