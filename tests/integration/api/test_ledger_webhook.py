@@ -227,3 +227,30 @@ def test_two_owners_never_see_each_others_ledgers_commits_portfolios_or_answers(
     assert [p["id"] for p in portfolios] == ["pm"]
     assert their_answer.status == alices_of_theirs.status == HTTPStatus.NOT_FOUND
     assert own_answer.status == HTTPStatus.OK, own_answer.body
+
+
+def test_a_ping_another_ref_or_a_deleted_branch_syncs_nothing(
+    api: Callable[..., ApiResponse], git_server: tuple[LedgerRepo, str]
+) -> None:
+    _, url = git_server
+    registered = api(
+        "execute", "POST", "/v1/ledgers",
+        body=json.dumps({"id": "la", "remote_url": url, "remote_ref": REF}),
+    )  # fmt: skip
+    secret = registered.body["webhook_secret"]
+    body, headers = signed(secret, {"zen": "Keep it logically awesome."})
+    other_ref = signed(secret, {"ref": "refs/heads/wip", "after": "b" * 40})
+    deleted = signed(secret, {"ref": REF, "after": "0" * 40})
+
+    pong = webhook(api, "la", body, {**headers, "x-github-event": "ping"})
+    elsewhere = webhook(api, "la", *other_ref)
+    gone = webhook(api, "la", *deleted)
+
+    assert pong.status == elsewhere.status == gone.status == HTTPStatus.OK, pong.body
+    assert pong.body["outcome"] == "pong"
+    assert (elsewhere.body["outcome"], elsewhere.body["reason"]) == (
+        "ignored",
+        f"a push to refs/heads/wip, not to {REF}",
+    )
+    assert gone.body["reason"] == f"{REF} was deleted"
+    assert commits(api, "la").body["commits"] == []

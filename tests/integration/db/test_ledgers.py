@@ -121,6 +121,8 @@ def test_the_execute_role_sees_its_callers_ledgers_and_no_webhook_secret(
     try:
         with execute.request_transaction("alice") as tx:
             seen = tx.execute("SELECT id, owner_sub FROM ledgers ORDER BY id").fetchall()
+        with execute.session() as session:  # no caller set: nothing
+            anyones = session.execute("SELECT id FROM ledgers").fetchall()
         with (
             pytest.raises(psycopg.errors.InsufficientPrivilege),
             execute.request_transaction("alice") as tx,
@@ -130,3 +132,4 @@ def test_the_execute_role_sees_its_callers_ledgers_and_no_webhook_secret(
         execute.close()
 
     assert seen == [{"id": "la", "owner_sub": "alice"}]
+    assert anyones == []
