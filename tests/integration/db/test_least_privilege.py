@@ -61,13 +61,13 @@ def book(db: Database, tmp_path: Path) -> Book:
               Assets:Bank:Checking
             """)
         repo.commit({"main.beancount": LEDGER + extra})
-        commits[owner] = sync_ledger(db, repo.path, ledger_id=ledger).commit_hash
         with db.session() as conn:
             conn.execute(
                 "INSERT INTO ledgers (id, owner_sub, local_path) VALUES (%s, %s, %s)"
                 " ON CONFLICT (id) DO NOTHING",
                 (ledger, owner, str(repo.path)),
             )
+        commits[owner] = sync_ledger(db, repo.path, ledger_id=ledger).commit_hash
         create_portfolio(
             db,
             PortfolioSpec(

@@ -13,7 +13,9 @@ from psycopg.rows import dict_row
 from dawsos_core.db.connection import Database
 from dawsos_core.db.migrations import apply_migrations, discover
 from dawsos_core.errors import Forbidden, NotFound
+from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio, cut_portfolio
+from tests.integration.conftest import LEDGER, LedgerRepo
 
 
 def connect(url: str) -> psycopg.Connection[dict[str, Any]]:
@@ -133,3 +135,18 @@ def test_the_execute_role_sees_its_callers_ledgers_and_no_webhook_secret(
 
     assert seen == [{"id": "la", "owner_sub": "alice"}]
     assert anyones == []
+
+
+def test_a_commit_belongs_to_a_registered_ledger(
+    db: Database, conn: psycopg.Connection[Any], ledger_repo: LedgerRepo
+) -> None:
+    ledger_repo.commit({"main.beancount": LEDGER})
+
+    with pytest.raises(NotFound, match="no ledger nope: register it"):
+        sync_ledger(db, ledger_repo.path, ledger_id="nope")
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute(
+            "INSERT INTO ledger_commits (commit_hash, ledger_id, main_file, committed_at,"
+            " transactions, postings, prices) VALUES (%s, 'nope', 'm', now(), 0, 0, 0)",
+            ("d" * 40,),
+        )

@@ -202,6 +202,7 @@ def test_a_row_naming_another_ledger_than_its_commits_is_refused(
     database_url: str,
 ) -> None:
     with connect(database_url) as conn:
+        conn.execute("INSERT INTO ledgers (id) VALUES ('other')")
         conn.execute(
             "INSERT INTO ledger_commits (commit_hash, ledger_id, main_file, committed_at,"
             " transactions, postings, prices) VALUES (%s, 'other', 'm', now(), 1, 1, 0)",

@@ -4,7 +4,8 @@ nothing after a sync needs the repository.
 
 A commit already synced is recognised before any parsing and nothing is written (a commit
 synced before files were stored gets its files); a newer commit is added beside the older
-ones, which stay intact.
+ones, which stay intact. The ledger must be registered (404 otherwise), and a commit is
+synced to one ledger only (409 when another holds it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from dawsos_core.db.repositories.ledger import (
     insert_commit,
     insert_files,
 )
-from dawsos_core.errors import Conflict
+from dawsos_core.db.repositories.ledgers import ledger_by_id
+from dawsos_core.errors import Conflict, NotFound
 from dawsos_core.ledger.loading import load_ledger
 from dawsos_core.ledger.rows import extract_rows
 from dawsos_core.ledger.source import checkout, resolve_commit
@@ -47,6 +49,8 @@ def sync_ledger(
 ) -> SyncResult:
     commit = resolve_commit(path, ref, main_file)
     with db.session() as conn:
+        if ledger_by_id(conn, ledger_id, None) is None:
+            raise NotFound(f"no ledger {ledger_id}: register it before syncing its commits")
         known = commit_by_hash(conn, commit.commit_hash)
         stored = known is not None and bool(commit_files(conn, commit.commit_hash))
     if known is not None and known.ledger_id != ledger_id:
