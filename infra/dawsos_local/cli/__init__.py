@@ -59,6 +59,7 @@ def database(data_dir: Path) -> Iterator[Database]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dawsos", prog_name="dawsos", message="%(prog)s %(version)s")
 def main() -> None:
     """DawsOS: portfolio analytics over a Beancount ledger, run locally without Docker.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import click
@@ -11,12 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from dawsos_core.calendar import london_today
+from dawsos_core.db.repositories.ledger import DEFAULT_LEDGER, latest_commit, recent_commits
+from dawsos_core.db.repositories.ledgers import list_ledgers
 from dawsos_core.ledger.flows import portfolio_flows
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.settings import Settings
 from dawsos_core.valuations import Revaluation, revalue_commit
-from dawsos_local.cli import console, data_dir_option, database, main
+from dawsos_local.cli import CliError, console, data_dir_option, database, main
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 commit_option = click.option(
@@ -166,5 +169,80 @@ def flows(
             f.commodity,
             ", ".join(f.counter_accounts),
             escape(f.narration),
+        )
+    Console().print(table)
+
+
+@ledger.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@data_dir_option
+def list_(as_json: bool, data_dir: Path) -> None:
+    """Every registered ledger: owner (none: the operator's), source and latest commit."""
+    with database(data_dir) as db, db.session() as conn:
+        rows = []
+        for r in list_ledgers(conn, None):
+            latest = latest_commit(conn, r.id)
+            rows.append(
+                {
+                    "id": r.id,
+                    "owner": r.owner_sub,
+                    "source": r.remote_url or r.local_path,
+                    "ref": r.remote_ref,
+                    "latest_commit": None if latest is None else latest.commit_hash,
+                    "synced_at": None if latest is None else latest.synced_at.isoformat(),
+                }
+            )
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table("id", "owner", "source", "ref", "latest commit", "synced")
+    for row in rows:
+        commit = row["latest_commit"]
+        table.add_row(
+            *(escape(str(row[k] or "-")) for k in ("id", "owner", "source", "ref")),
+            "-" if commit is None else str(commit)[:12],
+            str(row["synced_at"] or "-"),
+        )
+    Console().print(table)
+
+
+@ledger.command("commits")
+@click.option("--ledger", "ledger_id", default=DEFAULT_LEDGER, show_default=True, help="Ledger id.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@data_dir_option
+def commits(ledger_id: str, limit: int, as_json: bool, data_dir: Path) -> None:
+    """A ledger's synced commits, the newest first."""
+    with database(data_dir) as db, db.session() as conn:
+        records = recent_commits(conn, ledger_id, limit)
+    if not records:
+        raise CliError(f"ledger {ledger_id} has no synced commit: run `dawsos ledger sync`")
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "commit_hash": c.commit_hash,
+                        "committed_at": c.committed_at.isoformat(),
+                        "synced_at": c.synced_at.isoformat(),
+                        "transactions": c.transactions,
+                        "postings": c.postings,
+                        "prices": c.prices,
+                    }
+                    for c in records
+                ],
+                indent=2,
+            )
+        )
+        return
+    table = Table("commit", "committed", "synced", "transactions", "postings", "prices")
+    for c in records:
+        table.add_row(
+            c.commit_hash[:12],
+            c.committed_at.isoformat(timespec="seconds"),
+            c.synced_at.isoformat(timespec="seconds"),
+            str(c.transactions),
+            str(c.postings),
+            str(c.prices),
         )
     Console().print(table)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dawsos_core.calendar import london_today
 from dawsos_core.db.repositories.portfolios import list_portfolios
-from dawsos_core.portfolios import PortfolioSpec, create_portfolio
+from dawsos_core.portfolios import (
+    PortfolioSpec,
+    create_portfolio,
+    get_portfolio,
+    portfolio_views,
+)
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.sources import fx_currencies
 from dawsos_core.settings import Settings
@@ -130,3 +137,34 @@ def list_(data_dir: Path) -> None:
             ", ".join(r.benchmarks),
         )
     Console().print(table)
+
+
+@portfolio.command("show")
+@click.argument("portfolio_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@data_dir_option
+def show(portfolio_id: str, as_json: bool, data_dir: Path) -> None:
+    """One portfolio: its prefixes, base currency, benchmarks, ledger and that ledger's
+    latest synced commit."""
+    with database(data_dir) as db, db.session() as conn:
+        record = get_portfolio(conn, portfolio_id, None)
+        (view,) = portfolio_views(conn, record.owner_sub, portfolio_id)
+    if as_json:
+        click.echo(
+            json.dumps({"owner": record.owner_sub, **view.model_dump(mode="json")}, indent=2)
+        )
+        return
+    commit = view.latest_commit
+    lines = [
+        f"portfolio {view.id} ({view.name or 'no name'}), owner {record.owner_sub}",
+        f"  base {view.base_currency}; ledger {view.ledger_id}, latest commit "
+        + (
+            "none synced"
+            if commit is None
+            else f"{commit.commit_hash[:12]} ({commit.synced_at:%Y-%m-%d %H:%M})"
+        ),
+        f"  accounts {', '.join(view.account_prefixes)}",
+        f"  internal {', '.join(view.internal_prefixes) or '-'}",
+        f"  benchmarks {', '.join(view.benchmarks) or '-'}",
+    ]
+    Console().print(escape("\n".join(lines)))

@@ -229,3 +229,44 @@ def test_a_new_commit_is_revalued_from_its_first_change_and_taken_by_prefix(
     )
     assert code == 2
     assert "is not a commit hash or a prefix of at least 7 hex digits" in err
+
+
+def test_the_read_commands_show_ledgers_commits_and_a_portfolio(run, repo: LedgerRepo) -> None:  # type: ignore[no-untyped-def]
+    run("ledger", "sync", "--ledger", str(repo.path))
+    first = repo.commit({"main.beancount": LEDGER + "\n; a comment\n"})
+    run("ledger", "sync", "--ledger", str(repo.path))
+    run("portfolio", "create", "--id", "broker", "--owner", "alice", "--accounts", "Assets:Broker")
+
+    _, ledgers, _ = run("ledger", "list", "--json")
+    _, commits, _ = run("ledger", "commits", "--json")
+    code, shown, _ = run("portfolio", "show", "broker", "--json")
+
+    assert [(row["id"], row["latest_commit"]) for row in json.loads(ledgers)] == [
+        ("default", first)
+    ]
+    assert json.loads(commits)[0]["commit_hash"] == first
+    assert len(json.loads(commits)) == 2
+    assert code == 0
+    portfolio = json.loads(shown)
+    assert (portfolio["id"], portfolio["owner"], portfolio["ledger_id"]) == (
+        "broker",
+        "alice",
+        "default",
+    )
+    assert portfolio["latest_commit"]["commit_hash"] == first
+
+
+def test_the_read_commands_name_what_is_missing(run) -> None:  # type: ignore[no-untyped-def]
+    portfolio = run("portfolio", "show", "nope")
+    commits = run("ledger", "commits", "--ledger", "elsewhere")
+
+    assert portfolio[0] == commits[0] == 2
+    assert "no portfolio nope" in portfolio[2]
+    assert "ledger elsewhere has no synced commit" in commits[2]
+
+
+def test_version_is_printed() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+
+    assert result.exit_code == 0
+    assert result.output.startswith("dawsos 0.")
