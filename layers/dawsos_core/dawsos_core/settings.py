@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
     wm4pm_api_key: SecretStr | None = Field(default=None)
     price_source: Literal["ledger", "fmp", "polygon"] = Field(
         default="ledger", description="Where pack prices come from."
