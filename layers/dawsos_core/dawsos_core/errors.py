@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from http import HTTPStatus
+from typing import Any
 
 
 class DawsosError(Exception):
@@ -194,19 +195,25 @@ class ProviderError(ServiceUnavailable):
         self.url = url
         self.whole_provider = whole_provider
 
+    def answer_fields(self) -> dict[str, Any]:
+        """Its fields, as the keyword arguments of an error made from it."""
+        return {
+            "provider": self.provider,
+            "cause": self.cause,
+            "http_status": self.http_status,
+            "provider_code": self.provider_code,
+            "provider_message": self.provider_message,
+            "url": self.url,
+            "whole_provider": self.whole_provider,
+            "retry_after_seconds": self.retry_after_seconds,
+        }
+
     def amended(self, note: str, *, whole_provider: bool | None = None) -> ProviderError:
         """The same error with ``note`` appended to its message (a provider-specific hint)."""
-        return ProviderError(
-            f"{self.message}; {note}",
-            provider=self.provider,
-            cause=self.cause,
-            http_status=self.http_status,
-            provider_code=self.provider_code,
-            provider_message=self.provider_message,
-            url=self.url,
-            whole_provider=self.whole_provider if whole_provider is None else whole_provider,
-            retry_after_seconds=self.retry_after_seconds,
-        )
+        fields = self.answer_fields()
+        if whole_provider is not None:
+            fields["whole_provider"] = whole_provider
+        return ProviderError(f"{self.message}; {note}", **fields)
 
 
 class PackFailed(Unprocessable):

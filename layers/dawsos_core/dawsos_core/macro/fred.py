@@ -76,14 +76,12 @@ class FredError(ProviderError):
             what = f"HTTP {answer.http_status}{code}: {said}"
         super().__init__(
             f"FRED {series_id}: {what} -> {action}",
-            provider=SOURCE,
-            cause=cause,
-            http_status=answer.http_status,
-            provider_code=answer.provider_code,
-            provider_message=answer.provider_message,
-            url=answer.url,
-            whole_provider=whole_provider,
-            retry_after_seconds=answer.retry_after_seconds,
+            **{
+                **answer.answer_fields(),
+                "provider": SOURCE,
+                "cause": cause,
+                "whole_provider": whole_provider,
+            },
         )
         self.details = {"series": series_id, "action": action}
 

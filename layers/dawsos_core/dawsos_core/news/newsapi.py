@@ -72,14 +72,7 @@ class NewsApiError(ProviderError):
             what = f"HTTP {answer.http_status} {answer.provider_code or '(no code)'}: {said}"
         super().__init__(
             f"NewsAPI {symbol}: {what} -> {action}",
-            provider=SOURCE,
-            cause=answer.cause,
-            http_status=answer.http_status,
-            provider_code=answer.provider_code,
-            provider_message=answer.provider_message,
-            url=answer.url,
-            whole_provider=whole_provider,
-            retry_after_seconds=answer.retry_after_seconds,
+            **{**answer.answer_fields(), "provider": SOURCE, "whole_provider": whole_provider},
         )
         self.details = {"symbol": symbol, "action": action}
 
