@@ -183,7 +183,6 @@ def ledger_commit_views(
 
 
 def _view(record: LedgerRecord, conn: Connection | None) -> LedgerView:
-    latest = None if conn is None else latest_commit(conn, record.id)
     return LedgerView(
         id=record.id,
         remote_url=record.remote_url,
@@ -192,12 +191,5 @@ def _view(record: LedgerRecord, conn: Connection | None) -> LedgerView:
         local_path=record.local_path,
         webhook_secret_arn=record.webhook_secret_arn,
         created_at=record.created_at,
-        latest_commit=None
-        if latest is None
-        else LatestCommit(
-            commit_hash=latest.commit_hash,
-            committed_at=latest.committed_at,
-            synced_at=latest.synced_at,
-            transactions=latest.transactions,
-        ),
+        latest_commit=None if conn is None else LatestCommit.of(latest_commit(conn, record.id)),
     )

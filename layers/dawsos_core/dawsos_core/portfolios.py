@@ -10,7 +10,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dawsos_core.db.connection import Connection, Database
-from dawsos_core.db.repositories.ledger import DEFAULT_LEDGER, latest_commit, unmatched_prefixes
+from dawsos_core.db.repositories.ledger import (
+    DEFAULT_LEDGER,
+    CommitRecord,
+    latest_commit,
+    unmatched_prefixes,
+)
 from dawsos_core.db.repositories.ledgers import ledger_by_id
 from dawsos_core.db.repositories.portfolios import (
     PortfolioRecord,
@@ -171,6 +176,17 @@ class LatestCommit(BaseModel):
     synced_at: dt.datetime
     transactions: int
 
+    @classmethod
+    def of(cls, commit: CommitRecord | None) -> LatestCommit | None:
+        if commit is None:
+            return None
+        return cls(
+            commit_hash=commit.commit_hash,
+            committed_at=commit.committed_at,
+            synced_at=commit.synced_at,
+            transactions=commit.transactions,
+        )
+
 
 class PortfolioView(BaseModel):
     """A portfolio as its owner sees it through the API, with its ledger's latest commit."""
@@ -210,14 +226,7 @@ def portfolio_views(
             benchmarks=r.benchmarks,
             ledger_id=r.ledger_id,
             created_at=r.created_at,
-            latest_commit=None
-            if (c := latest[r.ledger_id]) is None
-            else LatestCommit(
-                commit_hash=c.commit_hash,
-                committed_at=c.committed_at,
-                synced_at=c.synced_at,
-                transactions=c.transactions,
-            ),
+            latest_commit=LatestCommit.of(latest[r.ledger_id]),
         )
         for r in records
     ]
