@@ -56,6 +56,8 @@ def refusal(event: dict[str, Any]) -> Refusal | None:
             "too_deep",
             f"the body nests {depth} levels; at most {MAX_JSON_DEPTH} are accepted",
         )
+    if "\\u" not in body and _UNSAFE.search(body) is None:
+        return None  # neither escaped nor raw: nothing to find, and no second parse
     try:
         document = json.loads(body)
     except ValueError:
