@@ -12,7 +12,7 @@ from dulwich import porcelain
 from psycopg.rows import dict_row
 
 from dawsos_core.db.connection import Database
-from dawsos_core.errors import LedgerInvalid, LedgerSourceError
+from dawsos_core.errors import Conflict, LedgerInvalid, LedgerSourceError
 from dawsos_core.ledger.positions import portfolio_positions
 from dawsos_core.ledger.sync import sync_ledger
 from dawsos_core.portfolios import PortfolioSpec, create_portfolio
@@ -172,3 +172,58 @@ def test_bare_repository_tag_and_file_path_are_accepted(
 
     assert sync_ledger(db, bare, ref="v1").commit_hash == first
     assert sync_ledger(db, ledger_repo.path / "main.beancount").prices == 2
+
+
+def _register(db: Database, ledger_id: str, owner: str) -> None:
+    from dawsos_core.db.repositories.ledgers import LedgerRecord, insert_ledger
+
+    with db.transaction() as conn:
+        record = LedgerRecord(
+            ledger_id, owner, None, None, None, "/srv/x", None, dt.datetime.now(dt.UTC)
+        )
+        assert insert_ledger(conn, record, "a-webhook-secret-of-some-length")
+
+
+def test_a_commit_already_of_another_ledger_is_refused_without_naming_it(
+    db: Database, database_url: str, ledger_repo: LedgerRepo
+) -> None:
+    ledger_repo.commit({"main.beancount": LEDGER})
+    _register(db, "household-a", "alice")
+    _register(db, "household-b", "bob")
+    first = sync_ledger(db, ledger_repo.path, ledger_id="household-a")
+    before = counts(database_url)
+
+    with pytest.raises(Conflict) as refused:
+        sync_ledger(db, ledger_repo.path, ledger_id="household-b")
+
+    assert refused.value.message.startswith(
+        f"commit {first.commit_hash[:12]} is already a commit of another ledger"
+    )
+    assert "household-a" not in refused.value.message
+    assert counts(database_url) == before
+
+
+def test_a_fork_synced_meanwhile_by_another_ledger_is_refused_in_the_writing_transaction(
+    db: Database, database_url: str, ledger_repo: LedgerRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dawsos_core.ledger.sync as sync_module
+
+    ledger_repo.commit({"main.beancount": LEDGER})
+    _register(db, "household-a", "alice")
+    _register(db, "household-b", "bob")
+    sync_ledger(db, ledger_repo.path, ledger_id="household-a")
+    before = counts(database_url)
+    real = sync_module.commit_by_hash  # type: ignore[attr-defined]
+    calls: list[str] = []
+
+    def first_read_before_the_other_sync(conn: Any, commit_hash: str) -> Any:
+        calls.append(commit_hash)  # the first read ran before the other ledger's sync committed
+        return None if len(calls) == 1 else real(conn, commit_hash)
+
+    monkeypatch.setattr(sync_module, "commit_by_hash", first_read_before_the_other_sync)
+
+    with pytest.raises(Conflict):
+        sync_ledger(db, ledger_repo.path, ledger_id="household-b")
+
+    assert len(calls) == 2
+    assert counts(database_url) == before

@@ -54,10 +54,7 @@ def sync_ledger(
         known = commit_by_hash(conn, commit.commit_hash)
         stored = known is not None and bool(commit_files(conn, commit.commit_hash))
     if known is not None and known.ledger_id != ledger_id:
-        raise Conflict(
-            f"commit {commit.commit_hash[:12]} is a commit of another ledger: a commit is"
-            " synced to one ledger only"
-        )
+        raise _held_by_another(commit.commit_hash)
     if known is not None:
         if not stored:
             with tempfile.TemporaryDirectory(prefix="dawsos-ledger-") as tmp:
@@ -89,6 +86,10 @@ def sync_ledger(
         )
         if created:
             insert_files(conn, commit.commit_hash, files, ledger_id)
+        else:  # a sync that ran meanwhile stored it: of this ledger, or of another
+            raced = commit_by_hash(conn, commit.commit_hash)
+            if raced is not None and raced.ledger_id != ledger_id:
+                raise _held_by_another(commit.commit_hash)
     return SyncResult(
         commit.commit_hash,
         commit.main_file,
@@ -96,4 +97,14 @@ def sync_ledger(
         len(rows.transactions),
         len(rows.postings),
         len(rows.prices),
+    )
+
+
+def _held_by_another(commit_hash: str) -> Conflict:
+    """A fork: the same commit pushed to two ledgers. Its rows name one ledger (what row-level
+    security admits them by), so the second is refused rather than shown the first's rows;
+    the holder is not named, since it may be another owner's."""
+    return Conflict(
+        f"commit {commit_hash[:12]} is already a commit of another ledger: a commit is synced"
+        " to one ledger only; sync a commit of this ledger's own (any new commit on the fork)"
     )
