@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -246,3 +247,38 @@ def commits(ledger_id: str, limit: int, as_json: bool, data_dir: Path) -> None:
             str(c.prices),
         )
     Console().print(table)
+
+
+@ledger.command("sync-registered")
+@click.option(
+    "--policy", default="ECB", show_default=True, help="Pricing policy whose packs re-value it."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@data_dir_option
+def sync_registered(policy: str, as_json: bool, data_dir: Path) -> None:
+    """What the pack builder's schedule runs before the daily pack: sync every registered
+    ledger that has a source (a remote, or a local path) at its tip and re-value its
+    portfolios. A ledger that fails is listed with its error, the others go on; exits 2
+    when any failed."""
+    from dawsos_core.ledger.ingest import sync_registered_ledgers
+
+    today = london_today(Settings().now())
+    with database(data_dir) as db, console.status("syncing the registered ledgers..."):
+        outcomes = sync_registered_ledgers(db, policy_name=policy, today=today)
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(o) for o in outcomes], indent=2))
+    else:
+        table = Table("ledger", "outcome", "commit", "portfolios", "packs valued", "error")
+        for o in outcomes:
+            table.add_row(
+                escape(o.ledger_id),
+                o.outcome,
+                (o.commit_hash or "-")[:12],
+                str(o.portfolios),
+                str(o.packs_valued),
+                escape(f"{o.error}: {o.message}") if o.error else "",
+            )
+        Console().print(table if outcomes else "no registered ledger has a source to sync")
+    if failed:
+        raise CliError(f"{len(failed)} of {len(outcomes)} ledgers failed to sync")

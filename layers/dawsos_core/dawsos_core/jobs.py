@@ -4,12 +4,16 @@ the pack a job names and then store the provider feeds of its date.
 The EventBridge Scheduler target passes ``{"scheduled_time": "<aws.scheduler.scheduled-time>"}``;
 the pack date is that instant's calendar date in London, where the 16:30 cut is defined.
 An explicit ``{"date", "policy"}`` builds (or rebuilds) one pack; ``{"action": "check_freshness"}``
-reports whether the expected pack is fresh (the 18:00 London alarm's input). Migrations are
-not the pack builder's: its role may not change the schema (the migrate function runs them).
+reports whether the expected pack is fresh (the 18:00 London alarm's input);
+``{"action": "sync_ledgers"}`` syncs the tip of every registered ledger and re-values its
+portfolios (scheduled before the daily pack, so that a lost webhook costs a day at most).
+Migrations are not the pack builder's: its role may not change the schema (the migrate
+function runs them).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from typing import Any, Literal
@@ -21,6 +25,7 @@ from dawsos_core.db.connection import Database
 from dawsos_core.errors import PackFailed
 from dawsos_core.feeds import store_feeds
 from dawsos_core.observability.metrics import (
+    LEDGER_SYNC_FAILURES,
     PACK_AGE_DAYS,
     PACK_BUILD_DURATION,
     PACK_FRESH,
@@ -37,7 +42,7 @@ from dawsos_core.settings import Settings
 class PackJob(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    action: Literal["build", "check_freshness"] = "build"
+    action: Literal["build", "check_freshness", "sync_ledgers"] = "build"
     date: dt.date | None = None
     policy: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]{1,31}$")
     scheduled_time: dt.datetime | None = None
@@ -74,11 +79,32 @@ def report_freshness(db: Database, settings: Settings, policy: str) -> dict[str,
     }
 
 
+def sync_ledgers(db: Database, settings: Settings, policy: str) -> dict[str, Any]:
+    """Every registered ledger synced at its tip; LedgerSyncFailures counts the ledgers that
+    failed (each listed with its error), which raises the sync alarm."""
+    from dawsos_core.ledger.ingest import sync_registered_ledgers
+
+    with span("ledger_sync", policy=policy):
+        outcomes = sync_registered_ledgers(
+            db, policy_name=policy, today=london_today(settings.now())
+        )
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    count(LEDGER_SYNC_FAILURES, len(failed))
+    return {
+        "action": "sync_ledgers",
+        "policy": policy,
+        "ledgers": [dataclasses.asdict(o) for o in outcomes],
+        "failed": len(failed),
+    }
+
+
 def run_job(job: PackJob, db: Database, settings: Settings) -> dict[str, Any]:
     policy = get_policy(job.policy or settings.pricing_policy)
     if job.action == "check_freshness":
         return {"action": "check_freshness", "policy": policy.name,
                 **report_freshness(db, settings, policy.name)}  # fmt: skip
+    if job.action == "sync_ledgers":
+        return sync_ledgers(db, settings, policy.name)
     started = time.perf_counter()
     with span("pack_build", policy=policy.name, date=job.pack_date().isoformat()):
         outcome = build_pack(

@@ -254,3 +254,56 @@ def test_a_ping_another_ref_or_a_deleted_branch_syncs_nothing(
     )
     assert gone.body["reason"] == f"{REF} was deleted"
     assert commits(api, "la").body["commits"] == []
+
+
+def test_the_scheduled_sync_syncs_each_ledger_at_its_tip_and_names_each_failure(
+    api: Callable[..., ApiResponse],
+    git_server: tuple[LedgerRepo, str],
+    logins: dict[str, str],
+    api_env: Callable[[str], None],
+    tmp_path: Path,
+) -> None:
+    """The pack builder's scheduled ``sync_ledgers`` event, as its role: Alice's remote is
+    synced and her portfolio re-valued; Mallory's ledger with Beancount errors and Bob's
+    unreachable remote fail, each named with its cause, and write nothing; a second run
+    finds Alice's tip synced already."""
+    from dawsos_local.handlers import FUNCTIONS_DIR, LambdaContext, load_handler
+
+    pack_builder = load_handler(FUNCTIONS_DIR / "pack_builder" / "app.py")
+    repo, url = git_server
+    broken = LedgerRepo(tmp_path / "mallorys-ledger")
+    broken.commit({"main.beancount": LEDGER + UNBALANCED})
+    for sub, spec in (
+        ("alice", {"id": "la", "remote_url": url, "remote_ref": REF}),
+        ("bob", {"id": "lb", "remote_url": "http://127.0.0.1:9/gone.git"}),
+        ("mallory", {"id": "lm", "local_path": str(broken.path)}),
+    ):
+        assert api("execute", "POST", "/v1/ledgers", sub=sub, body=json.dumps(spec)).status == 201
+    api("pack_builder", "POST", "/v1/ledgers/la/sync", path_parameters={"ledger_id": "la"})
+    cut = api(
+        "execute", "POST", "/v1/portfolios",
+        body=json.dumps({"id": "pa", "ledger_id": "la", "account_prefixes": ["Assets:Broker"]}),
+    )  # fmt: skip
+    assert cut.status == HTTPStatus.CREATED, cut.body
+    pushed = repo.commit({"main.beancount": LEDGER + "\n; alice's\n" + NEW_TRADE})  # no webhook
+    api_env(logins["pack_builder"])
+    scheduled = {"action": "sync_ledgers"}  # the LedgerSchedule event's input
+
+    first = pack_builder(scheduled, LambdaContext("pack_builder"))
+    again = pack_builder(scheduled, LambdaContext("pack_builder"))
+
+    by_ledger = {o["ledger_id"]: o for o in first["ledgers"]}
+    assert list(by_ledger) == ["la", "lb", "lm"]  # the operator's default has no source
+    assert (by_ledger["la"]["outcome"], by_ledger["la"]["commit_hash"]) == ("synced", pushed)
+    assert by_ledger["la"]["portfolios"] == 1
+    assert by_ledger["la"]["packs_valued"] > 0
+    assert (by_ledger["lb"]["outcome"], by_ledger["lb"]["error"]) == ("failed", "ledger_source")
+    assert by_ledger["lb"]["message"].startswith("cannot fetch http://127.0.0.1:9/gone.git")
+    assert (by_ledger["lm"]["outcome"], by_ledger["lm"]["error"]) == ("failed", "ledger_invalid")
+    assert "Assets:Nowhere" in by_ledger["lm"]["message"]
+    assert first["failed"] == 2
+    assert [(o["ledger_id"], o["outcome"]) for o in again["ledgers"]] == [
+        ("la", "already_synced"), ("lb", "failed"), ("lm", "failed"),
+    ]  # fmt: skip
+    assert overview(api, "pa").body["provenance"]["ledger_commit_hash"] == pushed
+    assert commits(api, "lm", sub="mallory").body["commits"] == []

@@ -270,3 +270,30 @@ def test_version_is_printed() -> None:
 
     assert result.exit_code == 0
     assert result.output.startswith("dawsos 0.")
+
+
+def test_sync_registered_syncs_each_sourced_ledger_and_exits_2_naming_a_failure(  # type: ignore[no-untyped-def]
+    run, repo: LedgerRepo, database_url: str, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from dawsos_core.db.connection import Database
+    from dawsos_core.db.repositories.ledgers import LedgerRecord, insert_ledger
+
+    now = dt.datetime.now(dt.UTC)
+    with Database(lambda: database_url).transaction() as conn:
+        for ledger_id, path in (("alices", repo.path), ("gone", tmp_path / "no-such-repo")):
+            record = LedgerRecord(ledger_id, "alice", None, None, None, str(path), None, now)
+            assert insert_ledger(conn, record, "a-webhook-secret-of-some-length")
+
+    code, out, err = run("ledger", "sync-registered", "--json")
+    again, table, _ = run("ledger", "sync-registered")
+
+    outcomes = {o["ledger_id"]: o for o in json.loads(out)}
+    assert code == again == 2
+    assert outcomes["alices"]["outcome"] == "synced"
+    assert len(outcomes["alices"]["commit_hash"]) == 40
+    assert (outcomes["gone"]["outcome"], outcomes["gone"]["error"]) == ("failed", "ledger_source")
+    assert "1 of 2 ledgers failed to sync" in err
+    assert "alices" in table
+    assert "already" in table  # the tip is synced: nothing new written

@@ -39,3 +39,32 @@ def test_explicit_date_wins() -> None:
 def test_invalid_jobs_name_the_field(event: dict[str, str], field: str) -> None:
     with pytest.raises(ValidationError, match=field):
         PackJob.model_validate(event)
+
+
+def test_every_schedule_in_the_template_sends_a_job_the_pack_builder_accepts() -> None:
+    import json
+
+    import yaml
+
+    from dawsos_local.stack import TEMPLATE
+    from dawsos_local.template import _CfnLoader
+
+    template = yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader)  # noqa: S506 (safe subclass)
+    events = template["Resources"]["PackBuilderFunction"]["Properties"]["Events"]
+    inputs = {
+        name: json.loads(
+            e["Properties"]["Input"].replace(
+                "<aws.scheduler.scheduled-time>", "2026-11-24T16:30:00Z"
+            )
+        )
+        for name, e in events.items()
+        if e["Type"] == "ScheduleV2"
+    }
+
+    jobs = {name: PackJob.model_validate(event).action for name, event in inputs.items()}
+
+    assert jobs == {
+        "DailyPack": "build",
+        "FreshnessCheck": "check_freshness",
+        "LedgerSchedule": "sync_ledgers",
+    }

@@ -121,18 +121,14 @@ def _pushed_commit(body: bytes, ledger: LedgerRecord) -> tuple[str, str | None]:
 
 
 def _ingest(ledger: LedgerRecord, commit: str | None) -> IngestAnswer:
-    from dawsos_core.ledger.ingest import ingest_commit
-    from dawsos_core.providers.credentials import provider_key
+    from dawsos_core.ledger.ingest import ingest_commit, ledger_token
 
     settings = get_settings()
-    token = None
-    if ledger.token_secret_arn is not None:
-        token = provider_key(None, ledger.token_secret_arn)
     done = ingest_commit(
         get_database(),
         ledger,
         commit,
-        token=token,
+        token=ledger_token(ledger),
         policy_name=settings.pricing_policy,
         today=london_today(settings.now()),
     )

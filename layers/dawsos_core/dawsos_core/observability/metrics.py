@@ -37,6 +37,7 @@ RECONCILIATION_BPS = "ReconciliationBps"
 AGENT_INVOCATIONS = "AgentInvocations"
 CIRCUIT_BREAKER_OPENS = "CircuitBreakerOpens"
 EXPORTS_BLOCKED = "ExportsBlocked"
+LEDGER_SYNC_FAILURES = "LedgerSyncFailures"
 
 UNITS: dict[str, MetricUnit] = {
     API_LATENCY: MetricUnit.Milliseconds,
@@ -48,6 +49,7 @@ UNITS: dict[str, MetricUnit] = {
     AGENT_INVOCATIONS: MetricUnit.Count,
     CIRCUIT_BREAKER_OPENS: MetricUnit.Count,
     EXPORTS_BLOCKED: MetricUnit.Count,
+    LEDGER_SYNC_FAILURES: MetricUnit.Count,
 }
 
 # The provider prints its metric set itself once it holds MAX_METRICS metrics, or MAX_METRICS
