@@ -34,7 +34,14 @@ def test_portfolio_overview_answers_with_provenance_and_attributions(
 
     assert response.status == HTTPStatus.OK, response.body
     body = response.body
-    assert set(body["result"]) == {"positions", "valuation", "metrics", "attribution", "chart"}
+    assert set(body["result"]) == {
+        "positions",
+        "valuation",
+        "metrics",
+        "periods",
+        "attribution",
+        "chart",
+    }
     assert body["provenance"]["pricing_pack_id"].startswith("PP_ECB_2024-06-28")
     assert body["provenance"]["as_of"] == "2024-06-28"
     assert body["provenance"]["pack_is_fresh"] is True
@@ -45,6 +52,7 @@ def test_portfolio_overview_answers_with_provenance_and_attributions(
         "valuation",
         "window",
         "metrics",
+        "periods",
         "attribution",
         "chart",
     ]

@@ -26,11 +26,18 @@ from dawsos_core.analytics.performance import (
     portfolio_attribution_of,
 )
 from dawsos_core.analytics.returns import daily_returns
+from dawsos_core.analytics.unrealised import (
+    NO_COST,
+    UNREALISED_GAIN_CONVENTION,
+    HoldingGain,
+    holding_gain,
+)
 from dawsos_core.calendar import weekdays_back
 from dawsos_core.context import RequestCtx
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.packs import PackDay
-from dawsos_core.errors import BadRequest
+from dawsos_core.db.repositories.valuations import pack_rates_to_base
+from dawsos_core.errors import BadRequest, Unprocessable
 from dawsos_core.ledger.commits import portfolio_commit
 from dawsos_core.ledger.positions import positions_at
 from dawsos_core.orchestration.runtime import Capability, CapabilityResult
@@ -93,14 +100,21 @@ def positions(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capab
 
 
 def apply_pack(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
-    """The portfolio's holdings valued with the request's pack, weights included."""
+    """The portfolio's holdings valued with the request's pack, weights included, each with
+    its cost, cost in base and unrealised gain at the pack's rates (UNREALISED_GAIN_CONVENTION,
+    stated in the answer's ``conventions``)."""
     portfolio, commit = ctx.require_portfolio()
     rows = valued_holdings(ctx, tx)
     total = sum((Decimal(str(r["value_base"])) for r in rows), start=Decimal(0))
+    gains = _gains(ctx, tx, rows)
     holdings = [
         {
             **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in r.items()},
             "weight": float(Decimal(str(r["value_base"])) / total) if total else 0.0,
+            **{
+                k: (str(v) if isinstance(v, Decimal) else v)
+                for k, v in dataclasses.asdict(gains[str(r["commodity"])]).items()
+            },
         }
         for r in rows
     ]
@@ -112,8 +126,50 @@ def apply_pack(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
         "ledger_commit_hash": commit,
         "value_base": str(total),
         "holdings": holdings,
+        "conventions": {"unrealised_gain": UNREALISED_GAIN_CONVENTION},
     }
     return CapabilityResult(data, sources(ctx), frozenset({ctx.pricing_pack_id}))
+
+
+def _gains(
+    ctx: RequestCtx, tx: Connection, rows: list[dict[str, object]]
+) -> dict[str, HoldingGain]:
+    """Each valued holding's cost and gain, from its positions' cost at the request's date
+    and the pack's rate of every cost currency; a rate the pack lacks is refused by name."""
+    portfolio, commit_hash = ctx.require_portfolio()
+    commit = portfolio_commit(tx, portfolio, commit_hash)
+    held = {p.commodity: p for p in positions_at(tx, portfolio, commit, ctx.as_of).positions}
+    currencies = sorted({c for p in held.values() for c in p.cost})
+    policy = get_policy(ctx.pricing_policy)
+    rates = pack_rates_to_base(
+        tx,
+        ctx.pricing_pack_id,
+        currencies,
+        pivot=policy.pivot,
+        quoted=policy.quoted,
+        base_currency=portfolio.base_currency,
+    )
+    gains: dict[str, HoldingGain] = {}
+    for row in rows:
+        commodity = str(row["commodity"])
+        position = held.get(commodity)
+        if position is None:
+            gains[commodity] = NO_COST
+            continue
+        missing = sorted(set(position.cost) - set(rates))
+        if missing and (position.cash or commodity not in position.cost):  # else no cost
+            raise Unprocessable(
+                f"pack {ctx.pricing_pack_id} has no rate for {', '.join(missing)} into "
+                f"{portfolio.base_currency}: the cost currency of {commodity}"
+            )
+        gains[commodity] = holding_gain(
+            commodity,
+            Decimal(str(row["value_base"])),
+            position.cost,
+            cash=position.cash,
+            rates=rates,
+        )
+    return gains
 
 
 def window(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:

@@ -359,6 +359,30 @@ def pack_holdings(
     return [dict(r) for r in rows]
 
 
+def pack_rates_to_base(
+    conn: Connection,
+    pack_id: str,
+    currencies: list[str],
+    *,
+    pivot: str,
+    quoted: str,
+    base_currency: str,
+) -> dict[str, Decimal]:
+    """The pack's exact rate into ``base_currency`` of each of ``currencies`` it fixes (the
+    rates its valuations use); a currency it does not fix is absent."""
+    rows = conn.execute(
+        f"WITH {_RATES} SELECT currency, rate FROM to_base WHERE currency = ANY(%(currencies)s)",
+        {
+            "packs": [pack_id],
+            "currencies": currencies,
+            "pivot": pivot,
+            "quoted": quoted,
+            "base": base_currency,
+        },
+    ).fetchall()
+    return {r["currency"]: r["rate"] for r in rows}
+
+
 def commodity_values(
     conn: Connection,
     *,
