@@ -1,5 +1,9 @@
 """Portfolios: account prefixes (holdings and cash) owned by one user, plus the Income and
-Expenses prefixes whose postings are return rather than external flows."""
+Expenses prefixes whose postings are return rather than external flows.
+
+What defines a portfolio (owner, ledger, prefixes, base currency) never changes, since its
+valuations and past answers depend on it; its name and benchmarks do. Deleting one keeps
+its history (valuations, executions, exports) and retires its id."""
 
 from __future__ import annotations
 
@@ -19,8 +23,11 @@ from dawsos_core.db.repositories.ledger import (
 from dawsos_core.db.repositories.ledgers import ledger_by_id
 from dawsos_core.db.repositories.portfolios import (
     PortfolioRecord,
+    change_portfolio,
+    deleted_portfolio,
     insert_portfolio,
     list_portfolios,
+    mark_deleted,
     portfolio_by_id,
     set_benchmarks,
 )
@@ -95,7 +102,7 @@ def cut_portfolio(
     exists_ok: bool = True,
 ) -> tuple[PortfolioRecord, bool]:
     """Create it from its ledger, or confirm an identical one exists (False); a different
-    one is a 409 (any one, without ``exists_ok``). The benchmarks are not part of its
+    one is a 409 (any one, without ``exists_ok``), and so is the id of one the owner deleted. The benchmarks are not part of its
     definition: those of the spec replace them.
 
     Only the ledger's owner may cut portfolios from it: ``caller`` (an API caller, who must
@@ -115,6 +122,12 @@ def cut_portfolio(
         )
     if caller is not None and caller != spec.owner_sub:
         raise Forbidden(f"portfolio {spec.id}: a caller cuts portfolios for itself only")
+    deleted_at = deleted_portfolio(conn, spec.id, caller)
+    if deleted_at is not None:
+        raise Conflict(
+            f"portfolio {spec.id} was deleted on {deleted_at.date()}; a deleted portfolio's id"
+            " is not reused, so that its history stays its own: choose another id"
+        )
     ledger = ledger_by_id(conn, spec.ledger_id, None)
     if ledger is None or (caller is not None and ledger.owner_sub not in (None, caller)):
         raise NotFound(f"no ledger {spec.ledger_id}")
@@ -162,10 +175,80 @@ def cut_portfolio(
 
 
 def get_portfolio(conn: Connection, portfolio_id: str, owner_sub: str | None) -> PortfolioRecord:
+    """The owner's live portfolio; 404 otherwise, saying so when the owner deleted it."""
     record = portfolio_by_id(conn, portfolio_id, owner_sub)
     if record is None:
-        raise NotFound(f"no portfolio {portfolio_id}")
+        raise NotFound(_missing(conn, portfolio_id, owner_sub))
     return record
+
+
+def _missing(conn: Connection, portfolio_id: str, owner_sub: str | None) -> str:
+    deleted_at = deleted_portfolio(conn, portfolio_id, owner_sub)
+    if deleted_at is None:
+        return f"no portfolio {portfolio_id}"
+    return (
+        f"portfolio {portfolio_id} was deleted on {deleted_at.date()}: its stored answers"
+        " still export by execution id; cut a new portfolio to go on"
+    )
+
+
+DEFINITION_FIELDS = (
+    "id",
+    "owner_sub",
+    "ledger_id",
+    "account_prefixes",
+    "internal_prefixes",
+    "base_currency",
+)
+
+
+class PortfolioChange(BaseModel):
+    """What an owner may change of a live portfolio: what changes no valuation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200, description="Its new name")
+    benchmarks: list[Commodity] | None = Field(
+        default=None, max_length=10, description="Its benchmarks, replacing the current ones"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _definition_is_fixed(cls, data: object) -> object:
+        fixed = [f for f in DEFINITION_FIELDS if isinstance(data, dict) and f in data]
+        if fixed:
+            raise ValueError(
+                f"{', '.join(fixed)} cannot change: a portfolio's valuations and past answers"
+                " depend on what defines it; cut a new portfolio (POST /v1/portfolios) and"
+                " delete this one"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _something(self) -> PortfolioChange:
+        if self.name is None and self.benchmarks is None:
+            raise ValueError("give name or benchmarks (or both) to change")
+        return self
+
+
+def change_portfolio_of(
+    conn: Connection, owner_sub: str, portfolio_id: str, change: PortfolioChange
+) -> None:
+    """Apply ``change`` to the owner's live portfolio (404 otherwise)."""
+    changed = change_portfolio(
+        conn, portfolio_id, owner_sub, name=change.name, benchmarks=change.benchmarks
+    )
+    if changed is None:
+        raise NotFound(_missing(conn, portfolio_id, owner_sub))
+
+
+def delete_portfolio_of(conn: Connection, owner_sub: str, portfolio_id: str) -> dt.datetime:
+    """Mark the owner's live portfolio deleted and say when (404 otherwise, and for one
+    deleted already). Its valuations, executions and exports are kept."""
+    deleted_at = mark_deleted(conn, portfolio_id, owner_sub)
+    if deleted_at is None:
+        raise NotFound(_missing(conn, portfolio_id, owner_sub))
+    return deleted_at
 
 
 class LatestCommit(BaseModel):

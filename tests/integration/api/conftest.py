@@ -52,6 +52,15 @@ def executing(
     return run
 
 
+@pytest.fixture
+def as_execute_role(
+    executing: Execute, logins: dict[str, str], api_env: Callable[[str], None]
+) -> Execute:
+    """The API with fresh packs, logged in as dawsos_execute (as in AWS), not as the owner."""
+    api_env(logins["execute"])
+    return executing
+
+
 # Exports: moto's S3 and Secrets Manager, a stopped clock for presigned links, and the
 # export handler called as a user would.
 

@@ -23,15 +23,6 @@ Call = Callable[..., ApiResponse]
 SECRETS = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:"
 
 
-@pytest.fixture
-def as_execute_role(
-    executing: Execute, logins: dict[str, str], api_env: Callable[[str], None]
-) -> Execute:
-    """The API with fresh packs, logged in as dawsos_execute (as in AWS), not as the owner."""
-    api_env(logins["execute"])
-    return executing
-
-
 def post(call_api: Call, path: str, body: dict[str, Any], sub: str = "alice") -> ApiResponse:
     return call_api("execute", "POST", path, body=json.dumps(body), sub=sub)
 

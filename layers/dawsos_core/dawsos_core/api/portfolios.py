@@ -1,9 +1,11 @@
-"""``POST /v1/portfolios``, ``GET /v1/portfolios`` and ``GET /v1/portfolios/{portfolio_id}``:
-the caller cuts portfolios from its own ledgers and sees them with their ledgers' latest
-commits. Another owner's portfolio is a 404, like one that does not exist."""
+"""``POST``/``GET /v1/portfolios`` and ``GET``/``PATCH``/``DELETE /v1/portfolios/{portfolio_id}``:
+the caller cuts portfolios from its own ledgers, sees them with their ledgers' latest
+commits, renames them or changes their benchmarks, and deletes them (keeping their
+history). Another owner's portfolio is a 404, like one that does not exist."""
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 from typing import Annotated
 
@@ -19,14 +21,18 @@ from dawsos_core.errors import BadRequest
 from dawsos_core.portfolios import (
     AccountPrefix,
     Commodity,
+    PortfolioChange,
     PortfolioSpec,
     PortfolioView,
+    change_portfolio_of,
     cut_portfolio,
+    delete_portfolio_of,
     portfolio_views,
 )
 from dawsos_core.resources import get_database, get_settings
 
 router = APIGatewayHttpRouter()
+PortfolioId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Portfolio id")]
 
 
 class PortfolioList(BaseModel):
@@ -117,12 +123,50 @@ def get_portfolios() -> PortfolioList:
     tags=["portfolios"],
     responses=error_responses(400, 401, 404, 503),
 )
-def get_portfolio_view(
-    portfolio_id: Annotated[
-        str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Portfolio id")
-    ],
-) -> PortfolioView:
+def get_portfolio_view(portfolio_id: PortfolioId) -> PortfolioView:
     sub = caller_sub(router.current_event)
     with get_database().request_transaction(sub) as tx:
         (view,) = portfolio_views(tx, sub, portfolio_id)
     return view
+
+
+@router.patch(
+    "/v1/portfolios/<portfolio_id>",
+    summary="Rename one of the caller's portfolios or change its benchmarks",
+    description="Only what changes no valuation may change: name and benchmarks. What "
+    "defines a portfolio (ledger, prefixes, base currency) is fixed; naming it is a 400 that "
+    "says to cut a new portfolio instead.",
+    tags=["portfolios"],
+    responses=error_responses(400, 401, 404, 415, 503),
+)
+def patch_portfolio(portfolio_id: PortfolioId, change: PortfolioChange) -> PortfolioView:
+    sub = caller_sub(router.current_event)
+    with get_database().request_transaction(sub) as tx:
+        change_portfolio_of(tx, sub, portfolio_id, change)
+        (view,) = portfolio_views(tx, sub, portfolio_id)
+    return view
+
+
+class DeletedPortfolio(BaseModel):
+    id: str
+    deleted_at: dt.datetime
+    kept: str = Field(
+        default="its valuations, executions and exports; its id is not reused",
+        description="What stays of it",
+    )
+
+
+@router.delete(
+    "/v1/portfolios/<portfolio_id>",
+    summary="Delete one of the caller's portfolios, keeping its history",
+    description="It is no longer listed, executed or valued with new packs; its "
+    "valuations, stored answers and exports stay (an export of one of its executions still "
+    "works), and its id is not reused.",
+    tags=["portfolios"],
+    responses=error_responses(400, 401, 404, 503),
+)
+def delete_portfolio(portfolio_id: PortfolioId) -> DeletedPortfolio:
+    sub = caller_sub(router.current_event)
+    with get_database().request_transaction(sub) as tx:
+        deleted_at = delete_portfolio_of(tx, sub, portfolio_id)
+    return DeletedPortfolio(id=portfolio_id, deleted_at=deleted_at)

@@ -157,7 +157,8 @@ def callers_pack_prices(conn: Connection, pack_id: str, user_sub: str) -> list[P
     of its portfolios post (at any synced commit) and its portfolios' benchmarks. The rest
     of the pack's universe is other tenants' holdings, never shown."""
     rows = conn.execute(
-        "WITH mine AS (SELECT ledger_id, benchmarks FROM portfolios WHERE owner_sub = %(sub)s),"
+        "WITH mine AS (SELECT ledger_id, benchmarks FROM portfolios"
+        "  WHERE owner_sub = %(sub)s AND deleted_at IS NULL),"
         " named AS ("
         "  SELECT DISTINCT l.currency AS commodity FROM ledger_postings l"
         "  JOIN ledger_commits c USING (commit_hash)"
