@@ -62,3 +62,17 @@ def test_a_history_that_cannot_be_fetched_or_read_names_the_url(
         EcbFx(url, timeout_seconds=5).fixings(["USD"], LATER, max_age_days=5)
 
     assert "broken/hist.zip" in raised.value.message
+
+
+def test_a_warm_process_fetches_the_history_again_on_a_later_day(
+    fake_provider: FakeProvider,
+) -> None:
+    """A Lambda kept warm overnight must not build today's pack from yesterday's file."""
+    path = "/daily/eurofxref-hist.zip"
+    fake_provider.serve(path, *[(200, _history_zip(), 0.0)] * 2)
+    url = f"{fake_provider.url}{path}"
+
+    for today in (LATER, LATER, LATER + dt.timedelta(days=1)):
+        EcbFx(url, timeout_seconds=5, today=today).fixings(["USD"], LATER, max_age_days=5)
+
+    assert fake_provider.hits.count(path) == 2  # once on each day

@@ -9,6 +9,7 @@ backfill, tests with an injected clock) gets a bucket of its own on that pacing.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 from dawsos_core.pricing.policies import Policy
@@ -72,7 +73,11 @@ def fx_currencies(policy: Policy) -> frozenset[str]:
 
 def fx_provider(policy: Policy, settings: Settings, *, pacing: Pacing | None = None) -> FxProvider:
     if policy.fx_source == "ecb":
-        return EcbFx(settings.ecb_rates_url, timeout_seconds=settings.provider_timeout_seconds)
+        return EcbFx(
+            settings.ecb_rates_url,
+            timeout_seconds=settings.provider_timeout_seconds,
+            today=settings.now().astimezone(dt.UTC).date(),
+        )
     if policy.fx_source == "boc":
         http = _http(settings, "Bank of Canada", "BOC_RATE_LIMIT", settings.boc_rate_limit, pacing)
         return BocValetFx(http, settings.boc_valet_url)

