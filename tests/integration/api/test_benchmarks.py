@@ -71,6 +71,24 @@ def test_a_named_benchmark_is_compared_as_empyrical_would(
     assert "price return" in answer["conventions"]["benchmark"]
 
 
+def test_the_cumulative_series_chart_the_portfolio_against_each_benchmark(
+    benchmarked: Database, executing: Execute
+) -> None:
+    """The dashboard draws both lines from these: each ends at its TWR, one point a day."""
+    response = executing("benchmark_comparison", {"portfolio_id": "b", "lookback_days": 9})
+
+    assert response.status == HTTPStatus.OK, response.body
+    answer = response.body["result"]["benchmarks"]
+    (idx,) = answer["comparisons"]
+    assert answer["dates"][0] == "2024-06-17"
+    assert answer["dates"][-1] == "2024-06-28"
+    assert len(answer["dates"]) == len(answer["cumulative_twr"]) == len(idx["cumulative"]) == 10
+    assert answer["cumulative_twr"][0] == idx["cumulative"][0] == 0.0
+    assert answer["cumulative_twr"][-1] == pytest.approx(answer["twr"], abs=1e-12)
+    expected = [p / INDEX_PRICES[0] - 1 for p in INDEX_PRICES]
+    assert idx["cumulative"] == pytest.approx(expected, abs=1e-12)
+
+
 def test_a_benchmark_without_prices_is_a_422_naming_it_and_its_days(
     executing: Execute,
 ) -> None:

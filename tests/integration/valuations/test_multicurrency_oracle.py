@@ -205,3 +205,9 @@ def test_period_returns_chain_and_equal_their_own_windows(
     )
     assert figures["YTD"].note == "opens where the portfolio's history begins (2025-01-02)"
     assert figures["1y"].metrics == since
+    friday = END - dt.timedelta(days=1)
+    while friday.weekday() > 4:
+        friday -= dt.timedelta(days=1)
+    day = portfolio_performance(db, "home-usd", friday, END, policy="ECB")
+    assert figures["1d"].metrics == day.metrics  # the day is the window from the weekday before
+    assert day.returns == 1

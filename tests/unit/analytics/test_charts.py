@@ -36,6 +36,21 @@ def test_series_agree_with_the_metrics() -> None:
     assert len(chart.dates) == len(chart.value) == len(chart.drawdown)
 
 
+def test_the_flows_are_marked_on_their_days() -> None:
+    """Given a deposit counted on the third day and a withdrawal on the fifth, the chart
+    carries each on its own day, in base."""
+    dates = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(6)]
+    flow_in = np.array([0.0, 0.0, 50.0, 0.0, 0.0, 0.0])
+    flow_out = np.array([0.0, 0.0, 0.0, 0.0, 20.0, 0.0])
+    values = np.array([100.0, 101.0, 152.0, 153.0, 134.0, 135.0])
+    series = ValuationSeries(dates, values, flow_in, flow_out)
+
+    chart = overview_chart("demo", "CAD", series, daily_returns(series), {})
+
+    assert chart.flow_in == [0.0, 0.0, 50.0, 0.0, 0.0, 0.0]
+    assert chart.flow_out == [0.0, 0.0, 0.0, 0.0, 20.0, 0.0]
+
+
 def test_png_is_a_real_image() -> None:
     _, _, chart = make_chart()
 

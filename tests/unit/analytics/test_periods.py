@@ -36,7 +36,8 @@ def test_the_standard_periods_and_the_calendar_years() -> None:
     assert periods["5y"].opens == dt.date(2021, 10, 30)
     assert [n for n in periods if n.isdigit()] == ["2025", "2024", "2023"]
     assert periods["2024"] == Period("2024", dt.date(2023, 12, 31), dt.date(2024, 12, 31))
-    assert periods_of(dt.date(2028, 2, 29), dt.date(2027, 1, 1))[3].opens == dt.date(2027, 2, 28)
+    leap = {p.name: p for p in periods_of(dt.date(2028, 2, 29), dt.date(2027, 1, 1))}
+    assert leap["1y"].opens == dt.date(2027, 2, 28)
 
 
 def test_periods_chain_to_their_union_and_equal_their_own_window() -> None:
@@ -70,3 +71,21 @@ def test_a_period_before_the_valuations_is_null_with_the_reason() -> None:
     for name in ("3y", "5y", "since inception", "2024"):
         assert figures[name].metrics is None
         assert figures[name].reason == "no valuation before 2025-10-30: the packs begin there"
+
+
+def test_the_day_is_the_last_weekdays_return() -> None:
+    """Given a Monday as of, the day opens with Friday's valuation: its TWR is Monday's
+    daily return."""
+    monday = dt.date(2026, 11, 2)
+    inception = dt.date(2026, 9, 1)
+    s = series(inception, monday)
+
+    figures = {
+        f.period.name: f for f in period_figures(s, periods_of(monday, inception), inception)
+    }
+
+    day = figures["1d"]
+    assert (day.start, day.end, day.returns) == (dt.date(2026, 10, 30), monday, 1)
+    expected = (s.values[-1] + s.flow_out[-1]) / (s.values[-2] + s.flow_in[-1]) - 1
+    assert day.metrics is not None
+    assert day.metrics.twr == pytest.approx(expected, abs=1e-15)

@@ -36,8 +36,8 @@ from dawsos_core.pricing.policies import get_policy
 
 
 def periods(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> CapabilityResult:
-    """MTD, QTD, YTD, 1, 3 and 5 years, since inception and each calendar year, from the
-    window's one series."""
+    """The day, MTD, QTD, YTD, 1, 3 and 5 years, since inception and each calendar year, from
+    the window's one series, with the value in base at its end."""
     w = window_arg(args)
     inception = w.inception or w.start
     figures = period_figures(
@@ -47,6 +47,8 @@ def periods(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capabil
         "as_of": w.end.isoformat(),
         "inception": inception.isoformat(),
         "covered_from": w.start.isoformat(),
+        "base_currency": w.base_currency,
+        "value_base": float(w.series.values[-1]),
         "periods": [
             {
                 "period": f.period.name,
@@ -81,6 +83,7 @@ PERIOD_METRICS = (
     "max_drawdown",
 )
 PERIODS_CONVENTION = (
+    "1d is the last weekday's return, from the weekday before as_of; "
     "a period opens with the valuation at the end of the day before it begins and closes "
     "with the valuation at the end of its last day, each rolled back to a weekday; it opens "
     "no earlier than the portfolio's history (note); its figures are those of its "
@@ -125,7 +128,14 @@ def benchmarks(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
             )
         units = np.array([v for _, v in values[name]], dtype=np.float64)
         figures = compare(returns, units[1:] / units[:-1] - 1.0, risk_free)
-        comparisons.append({"benchmark": name, **dataclasses.asdict(figures)})
+        comparisons.append(
+            {
+                "benchmark": name,
+                **dataclasses.asdict(figures),
+                # one unit's value in base against the window's first day, for a chart
+                "cumulative": [float(u) for u in units / units[0] - 1.0],
+            }
+        )
     data = {
         "portfolio_id": w.portfolio_id,
         "base_currency": w.base_currency,
@@ -134,6 +144,8 @@ def benchmarks(ctx: RequestCtx, tx: Connection, args: Mapping[str, Any]) -> Capa
         "window_note": w.window_note(),
         "returns": len(returns),
         "twr": twr(returns),
+        "dates": [d.isoformat() for d in w.series.dates],
+        "cumulative_twr": [0.0, *(float(x) for x in np.cumprod(1.0 + returns) - 1.0)],
         "comparisons": comparisons,
         "conventions": {**conventions(risk_free), "benchmark": BENCHMARK_CONVENTION},
     }

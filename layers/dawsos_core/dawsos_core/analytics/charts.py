@@ -10,7 +10,7 @@ import datetime as dt
 import io
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from dawsos_core.analytics.returns import DailyReturns, ValuationSeries
 
@@ -22,6 +22,9 @@ class OverviewChart(BaseModel):
     base_currency: str
     dates: list[dt.date]
     value: list[float]
+    # The external flows counted on each day, in base: IN_t at its start, OUT_t at its end.
+    flow_in: list[float] = Field(default_factory=list)
+    flow_out: list[float] = Field(default_factory=list)
     cumulative_twr: list[float]
     drawdown: list[float]
     attribution: dict[str, float]
@@ -41,6 +44,8 @@ def overview_chart(
         base_currency=base_currency,
         dates=list(series.dates),
         value=[float(v) for v in series.values],
+        flow_in=[float(v) for v in series.flow_in],
+        flow_out=[float(v) for v in series.flow_out],
         cumulative_twr=[float(w - 1.0) for w in wealth],
         drawdown=[float(d) for d in drawdown],
         attribution=attribution,

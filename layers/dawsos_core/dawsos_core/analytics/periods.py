@@ -1,5 +1,8 @@
-"""Returns by period: month, quarter and year to date, the last one, three and five years,
-since inception, and each calendar year, all cut from one valuation series.
+"""Returns by period: the last day, month, quarter and year to date, the last one, three and
+five years, since inception, and each calendar year, all cut from one valuation series.
+
+The day ("1d", a portfolio's day change) is the last weekday's return: it opens with the
+valuation of the weekday before ``as_of`` (Friday's for a Monday) and closes with ``as_of``'s.
 
 A period opens with the valuation at the end of the day before it begins (rolled back to a
 weekday) and closes with the valuation at the end of its last day (rolled back to a
@@ -40,6 +43,7 @@ def periods_of(as_of: dt.date, inception: dt.date) -> list[Period]:
     quarter_start = as_of.replace(month=3 * ((as_of.month - 1) // 3) + 1, day=1)
     year_start = as_of.replace(month=1, day=1)
     standard = [
+        Period("1d", as_of - dt.timedelta(days=1), as_of),  # rolled back to a weekday
         Period("MTD", month_start - dt.timedelta(days=1), as_of),
         Period("QTD", quarter_start - dt.timedelta(days=1), as_of),
         Period("YTD", year_start - dt.timedelta(days=1), as_of),
