@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from dawsos_local.dashboard import LocalSite
 from dawsos_local.events import HttpResponse, http_api_event, http_response
 from dawsos_local.template import ApiSpec
 from dawsos_local.tokens import TokenError, event_claims, verify
@@ -53,12 +54,23 @@ def error_response(
 
 
 class Gateway:
-    """Routing, authorization and dispatch; no sockets (the server below adds those)."""
+    """Routing, authorization and dispatch; no sockets (the server below adds those).
 
-    def __init__(self, api: ApiSpec, pools: dict[str, FunctionPool], jwt_secret: str) -> None:
+    With ``dashboard``, a request that no API route takes is offered to it: the dashboard's
+    static files and the local sign-in (an API route always wins)."""
+
+    def __init__(
+        self,
+        api: ApiSpec,
+        pools: dict[str, FunctionPool],
+        jwt_secret: str,
+        *,
+        dashboard: bool = False,
+    ) -> None:
         self.api = api
         self.pools = pools
         self._secret = jwt_secret
+        self.site = LocalSite(jwt_secret, error_response) if dashboard else None
 
     def handle(
         self,
@@ -78,6 +90,10 @@ class Gateway:
                 request_id,
             )
         found = self.api.resolve(method, parts.path)
+        if found is None and self.site is not None:
+            served = self.site.handle(method, parts.path, body, request_id)
+            if served is not None:
+                return served
         if found is None:
             return error_response(
                 HTTPStatus.NOT_FOUND, "not_found", f"no route for {method} {parts.path}", request_id

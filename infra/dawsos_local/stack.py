@@ -173,7 +173,7 @@ class LocalStack:
                 pool = FunctionPool(spec, workers=self.workers, env=self.function_env(spec))
                 self.pools[name] = pool
                 pool.warm()
-            gateway = Gateway(api, self.pools, self.data_dir.jwt_secret())
+            gateway = Gateway(api, self.pools, self.data_dir.jwt_secret(), dashboard=True)
             self.server = GatewayServer(gateway, port=self.port)
             self.server.start()
         except BaseException:
