@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from dawsos_core.analytics.conventions import CONVENTIONS
+from dawsos_core.analytics.unrealised import UNREALISED_GAIN_CONVENTION
 from dawsos_core.calendar import weekdays
 from dawsos_core.exports.document import ExportDocument, build_document
 from dawsos_core.exports.watermark import Watermark
@@ -29,6 +30,10 @@ def synthetic_overview(holdings: int, *, days: int = 253) -> dict[str, Any]:
     fx = Decimal("1.396885069817400644468313641")
     values = [Decimal(int(u)) * Decimal(str(p)) * fx for u, p in zip(units, prices, strict=True)]
     total = sum(values, Decimal(0))
+    costs = [
+        (Decimal(int(u)) * Decimal(str(p)) * Decimal(str(c))).quantize(Decimal("0.01"))
+        for u, p, c in zip(units, prices, rng.uniform(0.7, 1.2, holdings), strict=True)
+    ]
     dates = list(weekdays(END - dt.timedelta(days=int(days * 1.45)), END))[-days:]
     returns = rng.normal(0.0003, 0.006, days - 1)
     wealth = np.concatenate(([1.0], np.cumprod(1 + returns)))
@@ -50,12 +55,12 @@ def synthetic_overview(holdings: int, *, days: int = 253) -> dict[str, Any]:
             "positions": [
                 {
                     "cash": False,
-                    "cost": {"USD": f"{p * u * 0.9:.2f}"},
+                    "cost": {"USD": str(c)},
                     "units": str(u),
                     "commodity": s,
                     "last_price_date": END.isoformat(),
                 }
-                for s, u, p in zip(symbols, units, prices, strict=True)
+                for s, u, c in zip(symbols, units, costs, strict=True)
             ],
             "portfolio_id": "p",
             "base_currency": "CAD",
@@ -73,9 +78,15 @@ def synthetic_overview(holdings: int, *, days: int = 253) -> dict[str, Any]:
                     "value_base": str(v),
                     "value_local": f"{p * u:.2f}",
                     "price_currency": "USD",
+                    "cost": str(c),
+                    "cost_currency": "USD",
+                    "cost_base": str(c * fx),
+                    "unrealised_gain_base": str(v - c * fx),
+                    "unrealised_gain_pct": float((v - c * fx) / (c * fx)),
                 }
-                for s, u, p, v in zip(symbols, units, prices, values, strict=True)
+                for s, u, p, v, c in zip(symbols, units, prices, values, costs, strict=True)
             ],
+            "conventions": {"unrealised_gain": UNREALISED_GAIN_CONVENTION},
             "value_base": str(total),
             "portfolio_id": "p",
             "base_currency": "CAD",
@@ -97,6 +108,25 @@ def synthetic_overview(holdings: int, *, days: int = 253) -> dict[str, Any]:
             "max_drawdown_recovery": None,
             "zero_denominator_dates": [],
             "conventions": dict(CONVENTIONS),
+        },
+        "periods": {
+            "as_of": END.isoformat(),
+            "base_currency": "CAD",
+            "periods": [
+                _period(name, dates[-1 - back], dates[-1], wealth[-1] / wealth[-1 - back] - 1)
+                for name, back in (("1d", 1), ("MTD", 21), ("QTD", 21), ("YTD", 212))
+            ]
+            + [
+                {
+                    "period": "1y",
+                    "start": None,
+                    "end": None,
+                    "twr": None,
+                    "mwr": None,
+                    "volatility": None,
+                    "reason": f"no valuation before {dates[0]}",
+                }
+            ],
         },
         "attribution": {
             "fx": -0.00295,
@@ -123,6 +153,8 @@ def synthetic_overview(holdings: int, *, days: int = 253) -> dict[str, Any]:
             "base_currency": "CAD",
             "dates": [d.isoformat() for d in dates],
             "value": [float(total) * w for w in wealth],
+            "flow_in": [5000.0 if i == 100 else 0.0 for i in range(days)],
+            "flow_out": [2500.0 if i == 180 else 0.0 for i in range(days)],
             "cumulative_twr": [float(w - 1) for w in wealth],
             "drawdown": [
                 float(w / m - 1) for w, m in zip(wealth, np.maximum.accumulate(wealth), strict=True)
@@ -137,6 +169,18 @@ def synthetic_overview(holdings: int, *, days: int = 253) -> dict[str, Any]:
     }
 
 
+def _period(name: str, start: dt.date, end: dt.date, twr: float) -> dict[str, Any]:
+    return {
+        "period": name,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "twr": float(twr),
+        "mwr": float(twr) * 1.01,
+        "volatility": 0.0625,
+        "reason": None,
+    }
+
+
 PROVENANCE: dict[str, Any] = {
     "as_of": END.isoformat(),
     "sources": ["ECB", "Internal"],
@@ -146,7 +190,7 @@ PROVENANCE: dict[str, Any] = {
     "pack_age_days": 0,
     "pack_is_fresh": True,
     "pricing_policy": "ECB_CAD",
-    "pattern_version": 1,
+    "pattern_version": 4,
     "pricing_pack_id": "PP_ECB_CAD_2026-10-30_7cf7e12c9074",
     "ledger_commit_hash": "6593df4df08683897caf7e31bd269023211e5df6",
 }

@@ -15,9 +15,42 @@ def test_records_become_tables_and_series_one_table(document: ExportDocument) ->
 
     assert len(holdings.rows) == len(positions.rows) == len(by_holding.rows) == 7
     assert "cost.USD" in positions.columns
-    assert set(chart.columns) == {"dates", "value", "cumulative_twr", "drawdown"}
+    assert chart.columns == (
+        "dates",
+        "value",
+        "cumulative_twr",
+        "drawdown",
+        "flow_in",
+        "flow_out",
+    )
     assert len(chart.rows) == 253
     assert by_holding.columns[0] == "key"
+
+
+def test_sections_and_columns_come_in_reading_order(document: ExportDocument) -> None:
+    """Stored answers are alphabetical; a document reads valuation first and a holding from
+    its name through its value, cost and gain to its weight."""
+    holdings = document.table("valuation.holdings")
+
+    assert holdings.columns == (
+        "commodity",
+        "units",
+        "price",
+        "price_currency",
+        "value_local",
+        "fx_rate",
+        "value_base",
+        "cost",
+        "cost_currency",
+        "cost_base",
+        "unrealised_gain_base",
+        "unrealised_gain_pct",
+        "weight",
+    )
+    assert document.summary[0][0].startswith("valuation.")
+    sections = [name.split(".")[0] for name, _ in document.summary]
+    assert sections.index("metrics") < sections.index("attribution")
+    assert next(t.name for t in document.tables) == "valuation.holdings"
 
 
 def test_scalars_keep_their_stored_form(document: ExportDocument) -> None:

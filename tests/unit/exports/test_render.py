@@ -9,10 +9,11 @@ import io
 import json
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from dawsos_core.exports.document import ExportDocument
+from dawsos_core.exports.document import ExportDocument, build_document
 from dawsos_core.exports.render import render
 from dawsos_core.exports.watermark import Watermark, verify
 from tests.unit.exports.conftest import KEY
@@ -38,6 +39,10 @@ def test_csv_is_one_long_table_with_watermark_and_attributions(
     assert sections["attribution"][("1", "source")] == "Internal"
     holdings = document.result["valuation"]["holdings"]
     assert sections["valuation.holdings"][("6", "value_base")] == holdings[6]["value_base"]
+    for exact in ("cost_base", "unrealised_gain_base"):  # never rounded for display
+        assert sections["valuation.holdings"][("6", exact)] == holdings[6][exact]
+    gain_pct = sections["valuation.holdings"][("6", "unrealised_gain_pct")]
+    assert float(gain_pct) == holdings[6]["unrealised_gain_pct"]
     assert (
         sections["summary"][("0", "valuation.value_base")]
         == (document.result["valuation"]["value_base"])
@@ -73,8 +78,9 @@ def test_xlsx_has_a_sheet_per_table_and_a_provenance_sheet(
     book = openpyxl.load_workbook(io.BytesIO(rendered(document, watermark, "xlsx")))
 
     assert book.sheetnames[0] == "Summary"
-    assert "Provenance" in book.sheetnames
-    holdings = book["valuation.holdings"]
+    assert book.sheetnames[1] == "Holdings"
+    assert book.sheetnames[-1] == "Provenance"
+    holdings = book["Holdings"]
     header = [c.value for c in holdings[3]]
     values = [row[header.index("value_base")].value for row in holdings.iter_rows(min_row=4)]
     expected = [float(Decimal(h["value_base"])) for h in document.result["valuation"]["holdings"]]
@@ -87,29 +93,152 @@ def test_xlsx_has_a_sheet_per_table_and_a_provenance_sheet(
         assert sheet["A1"].value == watermark.visible_text()
 
 
-def test_pdf_has_the_chart_tables_and_the_mark_on_every_page(
+def test_xlsx_columns_read_in_order_with_number_formats_and_real_dates(
     document: ExportDocument, watermark: Watermark
 ) -> None:
+    """Given an overview, the holdings read from name to weight, each figure carries its
+    kind's format, and dates are date cells, not text."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(io.BytesIO(rendered(document, watermark, "xlsx")))
+
+    holdings = book["Holdings"]
+    header = [c.value for c in holdings[3]]
+    assert header[:3] == ["commodity", "units", "price"]
+    assert header[-1] == "weight"
+    first = {name: cell for name, cell in zip(header, holdings[4], strict=True)}
+    assert first["weight"].number_format == "0.00%"
+    assert first["unrealised_gain_pct"].number_format == "0.00%"
+    assert first["value_base"].number_format == "#,##0.00"
+    assert first["cost_base"].number_format == "#,##0.00"
+    assert first["fx_rate"].number_format == "0.000000"
+    series = book["Daily series"]
+    assert [c.value for c in series[3]][:2] == ["dates", "value"]
+    day = series["A4"]
+    assert day.is_date
+    assert day.value.date().isoformat() == document.result["chart"]["dates"][0]
+    summary = {r[0].value: r[1] for r in book["Summary"].iter_rows(min_row=2) if r[0].value}
+    assert summary["As of"].is_date
+    assert summary["Market value (CAD)"].value == pytest.approx(
+        float(Decimal(document.result["valuation"]["value_base"])), rel=1e-15
+    )
+    assert summary["Market value (CAD)"].number_format == "#,##0.00"
+    assert summary["Time-weighted return"].number_format == "0.00%"
+    assert summary["Time-weighted return"].value == document.result["metrics"]["twr"]
+    assert summary["Sharpe ratio"].number_format == "0.00"
+    by_class = book["Income and costs"]
+    assert by_class["B4"].number_format == "0.00%"  # a map of fractions: the key says so
+
+
+def _pdf_pages(document: ExportDocument, watermark: Watermark) -> tuple[Any, list[str]]:
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(io.BytesIO(rendered(document, watermark, "pdf")))
+    return reader, [page.extract_text() for page in reader.pages]
 
-    pages = [page.extract_text() for page in reader.pages]
-    assert len(pages) >= 2
+
+def test_pdf_has_the_charts_tables_and_the_mark_on_every_page(
+    document: ExportDocument, watermark: Watermark
+) -> None:
+    reader, pages = _pdf_pages(document, watermark)
+
+    assert len(pages) >= 4
     for text in pages:
         assert f"DawsOS export {watermark.export_id}" in text
     everything = "\n".join(pages)
     for heading in (
-        "Value and time-weighted return",
-        "valuation.holdings",
-        "attribution.by_holding",
+        "Portfolio statement",
+        "Performance, ",
+        "Return decomposition",
+        "Holdings as of 30 October 2026, in CAD",
+        "Return attribution by holding",
         "Provenance",
         "Attributions",
+        "Conventions",
     ):
         assert heading in everything
     assert "SYM0006" in everything
-    assert sum(len(page.images) for page in reader.pages) == 1
+    assert sum(len(page.images) for page in reader.pages) == 2  # the summary's, the performance
     assert reader.metadata is not None
     assert str(reader.metadata["/Keywords"]).startswith("DAWSOS-WM1.")
+    assert "Conventions" in pages[-1] or "Conventions" in pages[-2]
+
+
+def test_pdf_page_one_is_the_summary_at_display_precision(
+    document: ExportDocument, watermark: Watermark
+) -> None:
+    """Page one holds the portfolio, the as-of date, the value in base, the returns and the
+    risk as percentages and amounts, not raw keys and fractions."""
+    _, pages = _pdf_pages(document, watermark)
+    first = pages[0]
+    valuation, metrics = document.result["valuation"], document.result["metrics"]
+    value = Decimal(valuation["value_base"])
+
+    assert "Portfolio statement" in first
+    assert "As of 30 October 2026" in first
+    assert "Portfolio p" in first
+    assert "base currency CAD" in first
+    assert f"CAD {value:,.2f}" in first
+    assert f"{100 * metrics['twr']:+.2f}%" in first
+    assert f"{100 * metrics['volatility']:.2f}%" in first
+    assert f"{metrics['sharpe']:.2f}" in first
+    for heading in ("Period returns", "Risk over the window", "Value over the window"):
+        assert heading in first
+    mtd = next(p for p in document.result["periods"]["periods"] if p["period"] == "MTD")
+    assert f"{100 * mtd['twr']:+.2f}%" in first
+    assert "attribution.fx" not in first
+    assert "valuation.value_base" not in first
+    assert str(metrics["twr"]) not in first  # no raw fractions
+
+
+def test_pdf_holdings_show_cost_gain_and_weight_with_totals(
+    document: ExportDocument, watermark: Watermark
+) -> None:
+    _, pages = _pdf_pages(document, watermark)
+    text = "\n".join(pages).partition("Holdings as of")[2]  # not page one's largest ones
+    holdings = document.result["valuation"]["holdings"]
+    biggest = max(holdings, key=lambda h: h["weight"])
+
+    line = next(t for t in text.splitlines() if t.startswith(biggest["commodity"] + " "))
+    gain = Decimal(biggest["unrealised_gain_base"])
+    for figure in (
+        f"{Decimal(biggest['value_base']):,.2f}",
+        f"{Decimal(biggest['cost']):,.2f} USD",
+        f"{Decimal(biggest['cost_base']):,.2f}",
+        f"{gain:+,.2f}",
+        f"{100 * biggest['unrealised_gain_pct']:+.2f}%",
+        f"{100 * biggest['weight']:.2f}%",
+    ):
+        assert figure in line, (figure, line)
+    total_cost = sum(Decimal(h["cost_base"]) for h in holdings)
+    total = next(t for t in text.splitlines() if t.startswith("Total ") and "100.00%" in t)
+    assert f"{total_cost:,.2f}" in total
+
+
+def test_pdf_of_another_answer_shows_its_tables_by_kind(watermark: Watermark) -> None:
+    doc = build_document(
+        pattern_id="allocation",
+        inputs={"portfolio_id": "p"},
+        result={
+            "allocation": {
+                "as_of": "2026-10-30",
+                "value_base": "1000.504",
+                "by_commodity": [
+                    {"weight": 0.6, "commodity": "AAA", "value_base": "600.3024"},
+                    {"weight": 0.4, "commodity": "BBB", "value_base": "400.2016"},
+                ],
+            }
+        },
+        provenance={"pricing_pack_id": "PP_X"},
+        attributions=[("Internal", "ledger")],
+    )
+
+    _, pages = _pdf_pages(doc, watermark)
+    text = "\n".join(pages)
+
+    assert "allocation of p" in pages[0]
+    assert "allocation.by_commodity" in text
+    assert "AAA 600.30 60.00%" in text  # reading order: name, value, weight
+    assert "1,000.50" in text
+    assert "Provenance" in text
 
 
 def test_text_shows_rounded_figures_and_the_token(

@@ -3,8 +3,9 @@
 Every renderer starts from this one shape, so a CSV and a PDF of the same export hold the
 same figures. The walk is generic over patterns: scalars become summary rows, lists of
 records and maps of records become tables, and equal-length lists under one key (the chart's
-series) become one table with a column each. Values keep their stored form (decimal strings
-stay strings); only the human formats (PDF, text) round for display.
+series) become one table with a column each. Sections, keys and columns come in reading
+order (``exports.columns``), not the stored alphabetical one. Values keep their stored form
+(decimal strings stay strings); only the human formats (PDF, XLSX, text) round for display.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from dawsos_core.exports.columns import reading_order, section_rank
 
 Cell = str | int | float | bool | None
 
@@ -72,9 +75,11 @@ def _flat_record(record: dict[str, Any]) -> dict[str, Cell]:
 
 
 def _table(name: str, records: list[dict[str, Cell]]) -> Table:
+    """The records as a table, columns in reading order."""
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(record))
+    columns = dict.fromkeys(reading_order(columns))
     return Table(
         name=name,
         columns=tuple(columns),
@@ -86,7 +91,8 @@ def _walk(
     path: str, node: dict[str, Any], summary: list[tuple[str, Cell]], tables: list[Table]
 ) -> None:
     series: dict[str, list[Any]] = {}
-    for key in node:
+    keys = sorted(node, key=section_rank) if not path else reading_order(node)
+    for key in keys:
         value = node[key]
         name = f"{path}.{key}" if path else key
         if _is_scalar(value):
@@ -162,9 +168,10 @@ def build_document(
 
 DISPLAY_PLACES = 6
 DISPLAY_CONVENTION = (
-    f"PDF and text round numbers to {DISPLAY_PLACES} decimal places for display; "
-    "CSV and JSON carry the stored values at full precision; XLSX stores numbers as Excel "
-    "numbers (15 significant digits)"
+    "PDF shows amounts to 2 decimals, fractions as percentages to 2 decimals, ratios to 2, "
+    "FX rates to 6 and units as the ledger holds them; XLSX stores every number as an Excel "
+    "number (15 significant digits) formatted the same way, and dates as dates; text rounds "
+    f"to {DISPLAY_PLACES} decimal places; CSV and JSON carry the stored values exactly"
 )
 
 
