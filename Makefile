@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .dawsos
 STAMP := $(VENV)/.installed
+# Debian's chromium: the dashboard's browser test and make demo's screenshots.
+CHROMIUM := /usr/bin/chromium
 
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
@@ -17,7 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-demo: $(STAMP)  ## start the embedded stack, run the whole job once, print what it did
+# Playwright drives the system Chromium and never downloads a browser of its own.
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+demo: $(STAMP) $(CHROMIUM)  ## start the embedded stack, run the whole job once, print what it did
 	$(BIN)/dawsos demo --data-dir $(DATA_DIR)
 
 serve: $(STAMP)  ## the local API on http://127.0.0.1:3000 until Ctrl-C
@@ -38,7 +45,7 @@ template-check: $(STAMP)  ## cfn-lint and sam validate on the main and the datab
 	$(BIN)/cfn-lint $(TEMPLATES)
 	for t in $(TEMPLATES); do $(BIN)/sam validate --lint --template $$t || exit 1; done
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest
 
 bench: $(STAMP)  ## ratios measured in one run; never pass/fail on time

@@ -311,6 +311,36 @@ def _feeds_over_http(url: str, token: str, console: Console) -> bool:
     return ok
 
 
+def _dashboard_steps(url: str, data_dir: DataDir, console: Console) -> bool:
+    """A screenshot of each dashboard view in the system's headless Chromium, signed in as
+    demo; skipped with a note when no browser can run (the demo needs none)."""
+    from dawsos_local.browser import BrowserFailed, BrowserUnavailable, screenshots
+
+    target = data_dir.root / "screenshots"
+    try:
+        with console.status("taking the dashboard's screenshots in headless Chromium..."):
+            written = screenshots(url, "demo", "demo", target)
+    except BrowserUnavailable as exc:
+        console.print(f"dashboard screenshots skipped: {exc}")
+        return True
+    except BrowserFailed as exc:
+        console.print(f"[red]dashboard screenshots failed[/]: {escape(str(exc))}")
+        return False
+    console.print(f"dashboard screenshots ({len(written)} views, desktop and phone) in {target}:")
+    for path in written:
+        console.print(f"  {path}", soft_wrap=True)
+    return True
+
+
+def dashboard_lines(data_dir: DataDir) -> list[str]:
+    """How to open the dashboard on the demo's data once the demo has stopped."""
+    return [
+        f"dashboard: DAWSOS_NOW={DEMO_NOW.replace('+00:00', 'Z')} dawsos serve "
+        f"--data-dir {data_dir.root}",
+        "  then open http://127.0.0.1:3000/ and sign in as demo",
+    ]
+
+
 def run_demo(data_dir: DataDir, console: Console) -> int:
     started = time.perf_counter()
     console.rule("DawsOS demo")
@@ -357,8 +387,11 @@ def run_demo(data_dir: DataDir, console: Console) -> int:
             ok = _export_over_http(stack.url, token, execution_id, data_dir, console) and ok
         ok = _feeds_over_http(stack.url, token, console) and ok
         ok = print_analytics(stack.url, token, http_json, console) and ok
+        ok = _dashboard_steps(stack.url, data_dir, console) and ok
     finally:
         with console.status("stopping..."):
             stack.stop()
     console.print(f"stopped every part; demo took {time.perf_counter() - started:.1f} s")
+    for line in dashboard_lines(data_dir):
+        console.print(line, soft_wrap=True)
     return 0 if ok else 1

@@ -66,15 +66,15 @@ def request(
         return err.code, dict(err.headers), json.loads(err.read())
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    data_dir = tmp_path_factory.mktemp("serve") / "data"
+def start_serve(data_dir: Path, env: dict[str, str] | None = None) -> Served:
+    """`dawsos serve --port 0` on ``data_dir`` (``env`` added to the environment), once it
+    prints its URL."""
     process = subprocess.Popen(
         [*DAWSOS, "serve", "--port", "0", "--data-dir", str(data_dir)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=os.environ.copy(),
+        env={**os.environ, **(env or {})},
     )
     url = ""
     assert process.stdout is not None
@@ -94,7 +94,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     # Keep reading so serve's request log can never fill the pipe and block it.
     drain = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)  # type: ignore[arg-type]
     drain.start()
-    yield Served(url, data_dir, process, lines, drain)
+    return Served(url, data_dir, process, lines, drain)
+
+
+def stop_serve(served: Served) -> None:
+    """Stop it as a user does, and check that its embedded Postgres stopped too."""
+    process = served.process
     if process.poll() is None:
         process.send_signal(signal.SIGINT)  # as a user stops it: its Postgres stops too
         try:
@@ -102,5 +107,38 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    postmaster = data_dir / "postgres" / "postmaster.pid"
+    postmaster = served.data_dir / "postgres" / "postmaster.pid"
     assert not postmaster.exists(), "dawsos serve left its embedded Postgres running"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    served = start_serve(tmp_path_factory.mktemp("serve") / "data")
+    yield served
+    stop_serve(served)
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    data_dir: Path
+    returncode: int
+    output: str
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """`dawsos demo` run once, as `make demo` runs it: the demo's test reads what it printed,
+    the dashboard's test serves what it left in its data dir."""
+    data_dir = tmp_path_factory.mktemp("demo") / "data"
+    # Its own embedded server, as on a fresh machine, whatever DATABASE_URL the tests use.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["COLUMNS"] = "200"  # rich wraps at the terminal's width; one line per row here
+    done = subprocess.run(
+        [*DAWSOS, "demo", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    return DemoRun(data_dir, done.returncode, done.stdout + done.stderr)

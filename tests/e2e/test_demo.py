@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DAWSOS
+from dawsos_local.browser import SHOTS
+from tests.e2e.conftest import DemoRun
 
 pytestmark = pytest.mark.e2e
 
 
-def test_demo_runs_the_whole_job_over_http_and_stops_every_part(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    # Its own embedded server, as on a fresh machine, whatever DATABASE_URL the tests use.
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["COLUMNS"] = "200"  # rich wraps at the terminal's width; one line per row here
-
-    done = subprocess.run(
-        [*DAWSOS, "demo", "--data-dir", str(data_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-
-    out = done.stdout + done.stderr
-    assert done.returncode == 0, out[-4000:]
+def test_demo_runs_the_whole_job_over_http_and_stops_every_part(demo_run: DemoRun) -> None:
+    out = demo_run.output
+    assert demo_run.returncode == 0, out[-4000:]
     summary = {
         "value": r"[\d,]+\.\d\d CAD",
         "TWR / annualised": r"-?\d+\.\d\d%",
@@ -68,4 +52,19 @@ def test_demo_runs_the_whole_job_over_http_and_stops_every_part(tmp_path: Path) 
     assert re.search(rf"│ asset-class\s+│ equity {pct}", out), out
     assert re.search(r"│ all\s+│ \d+\.\d\d\s+│", out), out
     assert "stopped every part" in out
-    assert not (data_dir / "postgres" / "postmaster.pid").exists()
+    assert not (demo_run.data_dir / "postgres" / "postmaster.pid").exists()
+
+
+def test_demo_ends_with_the_dashboards_url_and_its_screenshots(demo_run: DemoRun) -> None:
+    """With Chromium on the machine (make demo and make test install it), each view is
+    captured, desktop and phone, and the last lines say how to open the dashboard."""
+    out = demo_run.output
+    assert demo_run.returncode == 0, out[-4000:]
+    folder = demo_run.data_dir / "screenshots"
+    for shot in SHOTS:
+        png = folder / f"{shot.name}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", png
+        assert str(png) in out
+    last = [line for line in out.splitlines() if line.strip()][-2:]
+    assert last[0].startswith("dashboard: DAWSOS_NOW=2026-10-30T18:00:00Z dawsos serve")
+    assert last[1].strip() == "then open http://127.0.0.1:3000/ and sign in as demo"

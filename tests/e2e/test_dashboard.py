@@ -1,0 +1,143 @@
+"""The dashboard in a real browser (the system's headless Chromium) against `dawsos serve` on
+the demo's data: a user signs in, opens the demo portfolio, reads figures that are the API's
+answer to the same request, and downloads a PDF export."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from decimal import Decimal
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from dawsos_local.browser import chromium, open_view, sign_in, wait_for_view
+from tests.e2e.conftest import DemoRun, Served, request, start_serve, stop_serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.e2e
+
+DEMO_NOW = "2026-10-30T18:00:00Z"  # the demo's clock: its last pack is fresh
+
+
+@pytest.fixture(scope="module")
+def dashboard(demo_run: DemoRun) -> Iterator[Served]:
+    """Given `dawsos serve` on the data the demo left, as of the demo's date."""
+    assert demo_run.returncode == 0, demo_run.output[-4000:]
+    served = start_serve(demo_run.data_dir, {"DAWSOS_NOW": DEMO_NOW})
+    yield served
+    stop_serve(served)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser: Browser, dashboard: Served) -> Iterator[Page]:
+    """A fresh tab signed in as demo; any script error or failed load on it fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    sign_in(page, dashboard.url, "demo")
+    yield page
+    context.close()
+    assert errors == []
+
+
+def api_execute(served: Served, pattern_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    body = json.dumps({"pattern_id": pattern_id, "inputs": inputs}).encode()
+    status, _, answer = request(
+        f"{served.url}/v1/execute", method="POST", token=served.token("demo"), body=body
+    )
+    assert status == HTTPStatus.OK, answer
+    return dict(answer)
+
+
+def money(value: str | float) -> str:
+    return f"{Decimal(str(value)):,.2f}"
+
+
+def percent(fraction: float) -> str:
+    return f"{100 * fraction:.2f}%"
+
+
+def test_the_portfolio_page_shows_the_apis_value_and_twr(page: Page, dashboard: Served) -> None:
+    open_view(page, dashboard.url, "/portfolio/demo")
+
+    answer = api_execute(dashboard, "portfolio_overview", {"portfolio_id": "demo"})
+    valuation, metrics = answer["result"]["valuation"], answer["result"]["metrics"]
+    value = page.locator("#portfolio-value")
+    twr = page.locator("#portfolio-twr")
+    assert value.inner_text() == f"{money(valuation['value_base'])} {valuation['base_currency']}"
+    assert value.get_attribute("data-raw") == valuation["value_base"]
+    assert twr.inner_text() == percent(metrics["twr"])
+    assert float(twr.get_attribute("data-raw") or "nan") == metrics["twr"]
+    provenance = answer["provenance"]
+    assert page.locator(".prov-pack").first.text_content() == provenance["pricing_pack_id"]
+    assert page.locator(".prov-commit").first.text_content() == provenance["ledger_commit_hash"]
+
+
+def test_each_holding_row_is_the_apis_holding(page: Page, dashboard: Served) -> None:
+    open_view(page, dashboard.url, "/portfolio/demo")
+
+    answer = api_execute(dashboard, "portfolio_overview", {"portfolio_id": "demo"})
+    rows = page.locator("#holdings tbody tr")
+    holdings = answer["result"]["valuation"]["holdings"]
+    assert rows.count() == len(holdings)
+    for i, holding in enumerate(holdings):
+        cells = rows.nth(i).locator("th, td")
+        assert cells.nth(0).inner_text() == holding["commodity"]
+        assert cells.nth(4).inner_text() == money(holding["value_base"])
+        assert cells.nth(5).inner_text() == percent(holding["weight"])
+
+
+def test_the_portfolio_list_shows_each_portfolios_period_returns(
+    page: Page, dashboard: Served
+) -> None:
+    card = page.locator('[data-portfolio="demo"]')
+    figures = card.locator(".figure dd")
+
+    periods = api_execute(dashboard, "period_returns", {"portfolio_id": "demo"})["result"]
+    named = {p["period"]: p for p in periods["periods"]["periods"]}
+    assert figures.nth(0).inner_text() == f"{money(periods['periods']['value_base'])} CAD"
+    assert figures.nth(1).inner_text() == percent(named["1d"]["twr"])
+    assert figures.nth(2).inner_text() == percent(named["YTD"]["twr"])
+    overview = api_execute(dashboard, "portfolio_overview", {"portfolio_id": "demo"})
+    assert money(periods["periods"]["value_base"]) == money(
+        overview["result"]["valuation"]["value_base"]
+    )
+
+
+def test_a_pdf_export_downloads_from_the_page(page: Page, dashboard: Served) -> None:
+    open_view(page, dashboard.url, "/exports")
+    page.get_by_label("Portfolio").select_option("demo")
+    page.get_by_label("Format").select_option("pdf")
+
+    page.get_by_role("button", name="Export the overview").click()
+    link = page.locator("#export-download")
+    link.wait_for()
+    with page.expect_download() as downloading:
+        link.click()
+
+    data = downloading.value.path().read_bytes()
+    assert data.startswith(b"%PDF")
+    with urllib.request.urlopen(link.get_attribute("href") or "", timeout=30) as response:  # noqa: S310 (the local S3)
+        assert response.read() == data
+    assert "PP_ECB_2026-10-30_" in page.locator("#export-watermark").inner_text()
+
+
+def test_signing_out_returns_to_the_local_sign_in(page: Page, dashboard: Served) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+    wait_for_view(page, "sign-in")
+    assert page.get_by_role("heading", name="Local development sign-in").is_visible()
+    assert "local development sign-in" in page.locator("#local-banner").inner_text().lower()
