@@ -7,14 +7,19 @@ import csv
 import dataclasses
 import io
 import json
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dawsos_core.exports.document import ExportDocument, build_document
 from dawsos_core.exports.render import render
+from dawsos_core.exports.statement import EFFECTS
 from dawsos_core.exports.watermark import Watermark, verify
 from tests.unit.exports.conftest import KEY
 
@@ -156,7 +161,7 @@ def test_pdf_has_the_charts_tables_and_the_mark_on_every_page(
     ):
         assert heading in everything
     assert "SYM0006" in everything
-    assert sum(len(page.images) for page in reader.pages) == 2  # the summary's, the performance
+    assert sum(len(page.images) for page in reader.pages) == 0  # the charts are vector graphics
     assert reader.metadata is not None
     assert str(reader.metadata["/Keywords"]).startswith("DAWSOS-WM1.")
     assert "Conventions" in pages[-1] or "Conventions" in pages[-2]
@@ -187,6 +192,26 @@ def test_pdf_page_one_is_the_summary_at_display_precision(
     assert "attribution.fx" not in first
     assert "valuation.value_base" not in first
     assert str(metrics["twr"]) not in first  # no raw fractions
+
+
+def test_pdf_charts_have_the_flows_and_the_effects_in_their_fixed_order(
+    document: ExportDocument, watermark: Watermark
+) -> None:
+    _, pages = _pdf_pages(document, watermark)
+    performance = next(
+        p for p in pages if p.startswith("portfolio overview") and "Performance" in p
+    )
+
+    assert "Value in CAD, external flows marked" in performance
+    assert "inflow" in performance
+    assert "outflow" in performance  # the fixture's chart has one of each
+    assert "cumulative TWR" in performance
+    labels = [label for _, label in EFFECTS]
+    chart = performance.partition("Return decomposition over the window")[2]
+    positions = [chart.index(label) for label in labels]
+    assert positions == sorted(positions)
+    total = document.result["attribution"]["total"]
+    assert f"{100 * total:+.2f}%" in chart
 
 
 def test_pdf_holdings_show_cost_gain_and_weight_with_totals(
@@ -255,3 +280,37 @@ def test_text_shows_rounded_figures_and_the_token(
 def test_an_unknown_format_is_refused(document: ExportDocument, watermark: Watermark) -> None:
     with pytest.raises(ValueError, match="unsupported export format 'docx'"):
         render(document, watermark, "docx", KEY)
+
+
+_IMPORTS = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("app", sys.argv[1])
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+from dawsos_core.exports.render import render
+from tests.unit.exports.overview import overview_document, sample_watermark
+heavy = ("matplotlib", "fpdf", "xlsxwriter", "PIL", "openpyxl")
+seen = {"init": [m for m in heavy if m in sys.modules]}
+for fmt in ("csv", "json", "txt", "pdf", "xlsx"):
+    render(overview_document(3), sample_watermark(fmt), fmt, b"k" * 40)
+    seen[fmt] = [m for m in heavy if m in sys.modules]
+print(json.dumps(seen))
+"""
+
+
+def test_the_export_function_imports_only_what_a_format_needs(repo_root: Path) -> None:
+    """Given a fresh interpreter with the export handler loaded, each format imports its own
+    writer when first used, and a PDF never imports a plotting library."""
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORTS, str(repo_root / "functions" / "export" / "app.py")],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=repo_root,
+        env={**os.environ, "POWERTOOLS_TRACE_DISABLED": "true"},
+    )
+    seen = json.loads(out.stdout.splitlines()[-1])
+
+    assert seen["init"] == []
+    assert seen["csv"] == seen["json"] == seen["txt"] == []
+    assert seen["pdf"] == ["fpdf", "PIL"]  # fpdf2 imports Pillow itself
+    assert seen["xlsx"] == ["fpdf", "xlsxwriter", "PIL"]

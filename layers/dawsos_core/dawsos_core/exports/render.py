@@ -1,5 +1,5 @@
-"""One entry point per format; the heavy writers (xlsxwriter, fpdf2, matplotlib) are
-imported only by the format that needs them."""
+"""One entry point per format; the heavy writers (xlsxwriter for XLSX, fpdf2 for PDF, which
+draws its own charts) are imported only by the format that needs them."""
 
 from __future__ import annotations
 

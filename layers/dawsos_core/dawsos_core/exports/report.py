@@ -2,8 +2,9 @@
 
 A portfolio overview reads: page one, the summary (portfolio, as-of date, market value and
 unrealised gain in base, the window's returns, period returns, headline risk, the value
-chart with flows marked, the largest holdings); then the performance figure (value,
-cumulative TWR over drawdown, the return decomposition in a fixed order); the holdings
+chart with flows marked, the largest holdings); then the performance charts (value,
+cumulative TWR over drawdown, the return decomposition in a fixed order, drawn as vector
+graphics by ``exports.plots``: no plotting library is imported) and its table; the holdings
 with units, price, FX rate, value, cost, cost in base, unrealised gain and weight, with
 totals; the attribution by holding when the answer has one; last, the conventions, the
 provenance, the attributions and how to verify the file. Any other answer gets its
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Literal, cast
 from dawsos_core.exports.columns import kind_of, row_kinds
 from dawsos_core.exports.document import DISPLAY_CONVENTION, ExportDocument, Table, display
 from dawsos_core.exports.numbers import MISSING, money, percent, rate, ratio, shown, units
+from dawsos_core.exports.plots import Box, effects_chart, return_chart, value_chart
 from dawsos_core.exports.statement import Statement, statement_of
 from dawsos_core.exports.watermark import Watermark
 
@@ -482,11 +484,10 @@ def _summary_page(pdf: FPDF, s: Statement) -> None:
     pdf.set_y(max(after_periods, pdf.get_y()))
 
     if s.series is not None:
-        from dawsos_core.exports.figures import summary_chart
-
         _heading(pdf, f"Value over the window ({base})", keep_mm=55)
-        image = summary_chart(s.series, base, pdf.epw / 25.4, 55 / 25.4)
-        pdf.image(image, x=MARGIN, w=pdf.epw, h=55)
+        top = pdf.get_y()
+        value_chart(pdf, Box(MARGIN, top, pdf.epw, 55), s.series, base, "")
+        pdf.set_y(top + 56)
         flows_in, flows_out = sum(s.series.flow_in), sum(s.series.flow_out)
         pdf.set_font("helvetica", "", 6.5)
         pdf.set_text_color(*GREY)
@@ -543,18 +544,28 @@ def _performance_page(pdf: FPDF, s: Statement) -> None:
         return
     pdf.add_page()
     _heading(pdf, f"Performance, {s.start.isoformat()} to {s.end.isoformat()}")
+    top = pdf.get_y() + 1
     if s.series is not None:
-        from dawsos_core.exports.figures import performance_chart
-
-        height = 190.0
-        image = performance_chart(
+        value_chart(
+            pdf,
+            Box(MARGIN, top, pdf.epw, 68),
             s.series,
-            [(label, v) for _, label, v in s.effects],
             s.base_currency,
-            pdf.epw / 25.4,
-            height / 25.4,
+            f"Value in {s.base_currency}, external flows marked",
         )
-        pdf.image(image, x=MARGIN, w=pdf.epw, h=height)
+        return_chart(
+            pdf, Box(MARGIN, top + 72, pdf.epw, 56), s.series, "Time-weighted return and drawdown"
+        )
+        top += 132
+    if s.effects:
+        effects_chart(
+            pdf,
+            Box(MARGIN, top, pdf.epw, 58),
+            [(label, v) for _, label, v in s.effects],
+            "Return decomposition over the window (Carino-linked: the effects sum to the TWR)",
+        )
+        top += 60
+    pdf.set_y(top)
     if s.effects:
         _heading(pdf, "Return decomposition", keep_mm=40)
         _table(
