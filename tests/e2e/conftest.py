@@ -13,14 +13,19 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from dawsos_local.browser import chromium, sign_in
 from dawsos_local.stack import DataDir
 from dawsos_local.tokens import mint
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 DAWSOS = [str(Path(sys.executable).parent / "dawsos")]  # the installed console command
 
@@ -142,3 +147,43 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
         check=False,
     )
     return DemoRun(data_dir, done.returncode, done.stdout + done.stderr)
+
+
+@contextmanager
+def serving_demo(demo_run: DemoRun, now: str) -> Iterator[Served]:
+    """`dawsos serve` on the data the demo left, with the clock pinned at ``now``."""
+    assert demo_run.returncode == 0, demo_run.output[-4000:]
+    served = start_serve(demo_run.data_dir, {"DAWSOS_NOW": now})
+    try:
+        yield served
+    finally:
+        stop_serve(served)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The system's headless Chromium, one for the session."""
+    with chromium() as browser:
+        yield browser
+
+
+@contextmanager
+def signed_in(browser: Browser, url: str, sub: str = "demo", *, refused: int = 0) -> Iterator[Page]:
+    """A fresh desktop tab signed in through the page as ``sub``. A script error on it, or
+    a failed load other than the ``refused`` status the test provokes, fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and f"status of {refused} " not in message.text:
+            errors.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+    try:
+        sign_in(page, url, sub)
+        yield page
+    finally:
+        context.close()
+    assert errors == []

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dawsos_local.browser import chromium, open_view, sign_in, wait_for_view
-from tests.e2e.conftest import DemoRun, Served, request, start_serve, stop_serve
+from dawsos_local.browser import open_view, wait_for_view
+from tests.e2e.conftest import DemoRun, Served, request, serving_demo, signed_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -27,30 +27,15 @@ DEMO_NOW = "2026-10-30T18:00:00Z"  # the demo's clock: its last pack is fresh
 @pytest.fixture(scope="module")
 def dashboard(demo_run: DemoRun) -> Iterator[Served]:
     """Given `dawsos serve` on the data the demo left, as of the demo's date."""
-    assert demo_run.returncode == 0, demo_run.output[-4000:]
-    served = start_serve(demo_run.data_dir, {"DAWSOS_NOW": DEMO_NOW})
-    yield served
-    stop_serve(served)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
+    with serving_demo(demo_run, DEMO_NOW) as served:
+        yield served
 
 
 @pytest.fixture
 def page(browser: Browser, dashboard: Served) -> Iterator[Page]:
     """A fresh tab signed in as demo; any script error or failed load on it fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-    sign_in(page, dashboard.url, "demo")
-    yield page
-    context.close()
-    assert errors == []
+    with signed_in(browser, dashboard.url) as page:
+        yield page
 
 
 def api_execute(served: Served, pattern_id: str, inputs: dict[str, Any]) -> dict[str, Any]:

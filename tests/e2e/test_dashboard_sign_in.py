@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from dawsos_local.browser import chromium, wait_for_view
+from dawsos_local.browser import wait_for_view
 from dawsos_local.dashboard import CONTENT_TYPES, LocalSite
 from dawsos_local.gateway import error_response
 
@@ -140,12 +140,6 @@ def hosted_ui() -> Iterator[tuple[str, str, Seen]]:
     for server in servers.values():
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
