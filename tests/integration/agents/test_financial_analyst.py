@@ -87,32 +87,43 @@ def beancount_costs(text: str, on: dt.date, prefix: str) -> dict[str, dict[str, 
     return costs
 
 
+Overview = Callable[[str], ApiResponse]
+
+
 @pytest.fixture
-def overview(
+def overview_of(
     db: Database,
     ledger_repo: LedgerRepo,
     database_url: str,
     api_env: Callable[[str], None],
     call_api: Callable[..., ApiResponse],
     monkeypatch: pytest.MonkeyPatch,
-) -> dict[str, Any]:
-    """The portfolio_overview answer of a CAD portfolio over the ledger, as of 2024-06-28."""
-    ledger_repo.commit({"main.beancount": LEDGER})
-    sync_ledger(db, ledger_repo.path)
-    create_portfolio(
-        db,
-        PortfolioSpec(
-            id="cad", owner_sub="alice", account_prefixes=["Assets:Broker"], base_currency="CAD"
-        ),
-    )
-    for day in weekdays(dt.date(2024, 6, 17), FRI):
-        assert build_pack(db, day, "ECB", fx=EcbFx(), today=TODAY).status == "fresh"
-    monkeypatch.setenv("DAWSOS_NOW", "2024-06-28T18:00:00Z")
-    api_env(database_url)
-    body = json.dumps(
-        {"pattern_id": "portfolio_overview", "inputs": {"portfolio_id": "cad", "lookback_days": 5}}
-    )
-    response = call_api("execute", "POST", "/v1/execute", body=body, sub="alice")
+) -> Overview:
+    """The portfolio_overview answer of a CAD portfolio over a ledger, as of 2024-06-28."""
+
+    def run(ledger: str) -> ApiResponse:
+        ledger_repo.commit({"main.beancount": ledger})
+        sync_ledger(db, ledger_repo.path)
+        create_portfolio(
+            db,
+            PortfolioSpec(
+                id="cad", owner_sub="alice", account_prefixes=["Assets:Broker"], base_currency="CAD"
+            ),
+        )
+        for day in weekdays(dt.date(2024, 6, 17), FRI):
+            assert build_pack(db, day, "ECB", fx=EcbFx(), today=TODAY).status == "fresh"
+        monkeypatch.setenv("DAWSOS_NOW", "2024-06-28T18:00:00Z")
+        api_env(database_url)
+        inputs = {"portfolio_id": "cad", "lookback_days": 5}
+        body = json.dumps({"pattern_id": "portfolio_overview", "inputs": inputs})
+        return call_api("execute", "POST", "/v1/execute", body=body, sub="alice")
+
+    return run
+
+
+@pytest.fixture
+def overview(overview_of: Overview) -> dict[str, Any]:
+    response = overview_of(LEDGER)
     assert response.status == HTTPStatus.OK, response.body
     return dict(response.body)
 
@@ -162,3 +173,20 @@ def test_cost_in_base_and_gain_equal_beancount_cost_at_the_packs_rates(
     assert (gold["unrealised_gain_base"], gold["unrealised_gain_pct"]) == (None, None)
     conventions = overview["result"]["valuation"]["conventions"]
     assert "market gain in base" in conventions["unrealised_gain"]
+
+
+def test_a_cost_currency_the_pack_has_no_rate_for_is_refused_by_name(
+    overview_of: Overview,
+) -> None:
+    """Given a lot costed in a commodity the ECB does not fix, the overview is a 422 naming
+    it and the holding, never a gain at a rate of 1."""
+    ledger = LEDGER.replace(
+        "Assets:Broker:BMW          3 BMW {90.55 EUR}", "Assets:Broker:BMW          3 BMW {4 ZZZ}"
+    )
+    assert ledger != LEDGER
+
+    response = overview_of(ledger)
+
+    assert response.status == HTTPStatus.UNPROCESSABLE_ENTITY, response.body
+    assert "no rate for ZZZ" in response.body["message"]
+    assert "cost currency of BMW" in response.body["message"]
