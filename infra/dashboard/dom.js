@@ -27,32 +27,40 @@ export function replace(el, ...children) {
   return el;
 }
 
-// A table with a caption and a header row; each row's cells are nodes or text, a cell given
-// as {value, class} is right-aligned figures.
+// A table with a title and a header row; each row's cells are nodes or text, a cell given
+// as {value, raw, class} is a right-aligned figure (raw: the API's value, in data-raw). The
+// title stays outside the part that scrolls sideways on a narrow screen, and names both.
+let tables = 0;
+
 export function table(caption, headers, rows, { id } = {}) {
+  const titleId = `table-title-${++tables}`;
   return h(
     "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
+    { class: "table-block" },
+    h("p", { class: "table-title", id: titleId }, caption),
     h(
-      "table",
-      { id },
-      h("caption", {}, caption),
-      h("thead", {}, h("tr", {}, headers.map((text, i) => h("th", { scope: "col", class: isFigure((rows[0] || [])[i]) ? "num" : null }, text)))),
+      "div",
+      { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": titleId },
       h(
-        "tbody",
-        {},
-        rows.map((cells) =>
-          h(
-            "tr",
-            {},
-            cells.map((cell, i) => {
-              const tag = i === 0 ? "th" : "td";
-              const scope = i === 0 ? "row" : undefined;
-              if (isFigure(cell)) {
-                return h(tag, { scope, class: `num ${cell.class || ""}`.trim(), "data-raw": cell.raw }, cell.value);
-              }
-              return h(tag, { scope }, cell);
-            }),
+        "table",
+        { id, "aria-labelledby": titleId },
+        h("thead", {}, h("tr", {}, headers.map((text, i) => h("th", { scope: "col", class: isFigure((rows[0] || [])[i]) ? "num" : null }, text)))),
+        h(
+          "tbody",
+          {},
+          rows.map((cells) =>
+            h(
+              "tr",
+              {},
+              cells.map((cell, i) => {
+                const tag = i === 0 ? "th" : "td";
+                const scope = i === 0 ? "row" : undefined;
+                if (isFigure(cell)) {
+                  return h(tag, { scope, class: `num ${cell.class || ""}`.trim(), "data-raw": cell.raw }, cell.value);
+                }
+                return h(tag, { scope }, cell);
+              }),
+            ),
           ),
         ),
       ),
