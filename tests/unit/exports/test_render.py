@@ -194,6 +194,22 @@ def test_pdf_page_one_is_the_summary_at_display_precision(
     assert str(metrics["twr"]) not in first  # no raw fractions
 
 
+def test_pdf_shows_a_holding_bought_in_several_currencies_by_its_cost_in_base(
+    document: ExportDocument, watermark: Watermark
+) -> None:
+    valuation = document.result["valuation"]
+    first, *rest = valuation["holdings"]
+    mixed = {**first, "cost": None, "cost_currency": None}
+    result = {**document.result, "valuation": {**valuation, "holdings": [mixed, *rest]}}
+
+    _, pages = _pdf_pages(dataclasses.replace(document, result=result), watermark)
+    text = "\n".join(pages).partition("Holdings as of")[2]
+
+    line = next(t for t in text.splitlines() if t.startswith(first["commodity"] + " "))
+    assert "several currencies" in line
+    assert f"{Decimal(first['cost_base']):,.2f}" in line
+
+
 def test_pdf_charts_have_the_flows_and_the_effects_in_their_fixed_order(
     document: ExportDocument, watermark: Watermark
 ) -> None:
@@ -234,6 +250,7 @@ def test_pdf_holdings_show_cost_gain_and_weight_with_totals(
     ):
         assert figure in line, (figure, line)
     total_cost = sum(Decimal(h["cost_base"]) for h in holdings)
+    assert "Income and costs by class" in "\n".join(pages)
     total = next(t for t in text.splitlines() if t.startswith("Total ") and "100.00%" in t)
     assert f"{total_cost:,.2f}" in total
 

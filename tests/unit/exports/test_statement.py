@@ -62,3 +62,20 @@ def test_an_answer_without_cost_has_no_gain_and_other_answers_no_statement(
     assert statement is not None
     assert (statement.cost_base, statement.gain_base, statement.gain_pct) == (None, None, None)
     assert statement_of(other) is None
+
+
+def test_income_comes_before_costs_by_class(document: ExportDocument) -> None:
+    statement = statement_of(document)
+
+    assert statement is not None
+    assert [name for name, _ in statement.by_class] == [
+        "Dividends",
+        "Interest",
+        "Commissions",
+        "Fees",
+        "Withholding",
+    ]
+    assert (
+        dict(statement.by_class)["Dividends"]
+        == document.result["attribution"]["by_class"]["dividends"]
+    )

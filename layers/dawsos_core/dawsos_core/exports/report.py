@@ -26,7 +26,7 @@ from dawsos_core.exports.columns import kind_of, row_kinds
 from dawsos_core.exports.document import DISPLAY_CONVENTION, ExportDocument, Table, display
 from dawsos_core.exports.numbers import MISSING, money, percent, rate, ratio, shown, units
 from dawsos_core.exports.plots import Box, effects_chart, return_chart, value_chart
-from dawsos_core.exports.statement import Statement, statement_of
+from dawsos_core.exports.statement import HoldingLine, Statement, statement_of
 from dawsos_core.exports.watermark import Watermark
 
 if TYPE_CHECKING:
@@ -568,12 +568,23 @@ def _performance_page(pdf: FPDF, s: Statement) -> None:
     pdf.set_y(top)
     if s.effects:
         _heading(pdf, "Return decomposition", keep_mm=40)
+        top = pdf.get_y()
         _table(
             pdf,
             [Column("Effect", 60, "L"), Column("Contribution", 30)],
             [[label, percent(v, signed=True, places=3)] for _, label, v in s.effects[:-1]],
             total=[s.effects[-1][1], percent(s.effects[-1][2], signed=True, places=3)],
         )
+        below = pdf.get_y()
+        if s.by_class:  # income and costs by class, beside the decomposition
+            pdf.set_y(top)
+            _table(
+                pdf,
+                [Column("Income and costs by class", 60, "L"), Column("Contribution", 30)],
+                [[name, percent(v, signed=True, places=3)] for name, v in s.by_class],
+                x=MARGIN + pdf.epw - 90,
+            )
+        pdf.set_y(max(below, pdf.get_y()))
 
 
 def _holdings(pdf: FPDF, s: Statement) -> None:
@@ -599,7 +610,7 @@ def _holdings(pdf: FPDF, s: Statement) -> None:
             f"{money(h.price)} {h.price_currency}",
             rate(h.fx_rate),
             money(h.value_base),
-            MISSING if h.cost is None else f"{money(h.cost)} {h.cost_currency}",
+            _cost(h),
             money(h.cost_base),
             money(h.gain_base, signed=True),
             percent(h.gain_pct, signed=True),
@@ -636,6 +647,13 @@ def _holdings(pdf: FPDF, s: Statement) -> None:
         new_y="NEXT",
     )
     pdf.set_text_color(*INK)
+
+
+def _cost(h: HoldingLine) -> str:
+    """The cost in its currency; a holding bought in several shows its cost in base only."""
+    if h.cost is not None:
+        return f"{money(h.cost)} {h.cost_currency}"
+    return "several currencies" if h.cost_base is not None else MISSING
 
 
 def _by_holding(pdf: FPDF, s: Statement) -> None:

@@ -91,6 +91,7 @@ class Statement:
     periods: list[PeriodLine]
     effects: list[tuple[str, str, float]]
     by_holding: list[tuple[str, dict[str, float]]]
+    by_class: list[tuple[str, float]]  # income, then costs, by class
     series: Series | None
 
     @property
@@ -144,6 +145,16 @@ def _series(chart: dict[str, Any]) -> Series:
     )
 
 
+_CLASSES = ("dividends", "interest", "commissions", "fees", "withholding")
+
+
+def _by_class(classes: dict[str, Any]) -> list[tuple[str, float]]:
+    """Income classes, then cost classes, then any other the answer names."""
+    rank = {name: i for i, name in enumerate(_CLASSES)}
+    ordered = sorted(classes, key=lambda k: (rank.get(k, len(rank)), k))
+    return [(k.capitalize(), float(classes[k])) for k in ordered]
+
+
 def statement_of(doc: ExportDocument) -> Statement | None:
     """The statement of a portfolio overview's answer; None for any other answer."""
     result = doc.result
@@ -185,5 +196,6 @@ def statement_of(doc: ExportDocument) -> Statement | None:
             ((str(k), {e: float(v) for e, v in row.items()}) for k, row in by_holding.items()),
             key=lambda item: -abs(item[1].get("total", 0.0)),
         ),
+        by_class=_by_class(attribution.get("by_class") or {}),
         series=_series(result["chart"]) if doc.chart is not None else None,
     )
