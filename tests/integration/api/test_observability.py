@@ -81,6 +81,7 @@ def test_one_execute_emits_its_metrics_and_spans(
         ("pricing.apply_pack", "ok"),
         ("valuations.window", "ok"),
         ("metrics.compute_twr", "ok"),
+        ("metrics.periods", "ok"),
         ("attribution.returns", "ok"),
         ("charts.overview", "ok"),
     }
