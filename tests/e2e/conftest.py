@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dawsos_local.browser import chromium, sign_in
+from dawsos_local.browser import DESKTOP, chromium, sign_in, wait_for_view
 from dawsos_local.stack import DataDir
 from dawsos_local.tokens import mint
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 DAWSOS = [str(Path(sys.executable).parent / "dawsos")]  # the installed console command
 
@@ -168,10 +168,18 @@ def browser() -> Iterator[Browser]:
 
 
 @contextmanager
-def signed_in(browser: Browser, url: str, sub: str = "demo", *, refused: int = 0) -> Iterator[Page]:
-    """A fresh desktop tab signed in through the page as ``sub``. A script error on it, or
-    a failed load other than the ``refused`` status the test provokes, fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+def signed_in(
+    browser: Browser,
+    url: str,
+    sub: str | None = "demo",
+    *,
+    refused: int = 0,
+    viewport: ViewportSize = DESKTOP,
+) -> Iterator[Page]:
+    """A fresh tab signed in through the page as ``sub`` (None: at the sign-in, signed out).
+    A script error on it, or a failed load other than the ``refused`` status the test
+    provokes, fails the test."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
@@ -182,7 +190,11 @@ def signed_in(browser: Browser, url: str, sub: str = "demo", *, refused: int = 0
 
     page.on("console", on_console)
     try:
-        sign_in(page, url, sub)
+        if sub is None:
+            page.goto(f"{url}/")
+            wait_for_view(page, "sign-in")
+        else:
+            sign_in(page, url, sub)
         yield page
     finally:
         context.close()

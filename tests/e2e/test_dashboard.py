@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dawsos_local.browser import open_view, wait_for_view
+from dawsos_local.browser import DESKTOP, PHONE, open_view, wait_for_view
 from tests.e2e.conftest import DemoRun, Served, request, serving_demo, signed_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 pytestmark = pytest.mark.e2e
 
@@ -126,3 +126,47 @@ def test_signing_out_returns_to_the_local_sign_in(page: Page, dashboard: Served)
     wait_for_view(page, "sign-in")
     assert page.get_by_role("heading", name="Local development sign-in").is_visible()
     assert "local development sign-in" in page.locator("#local-banner").inner_text().lower()
+
+
+WCAG = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_view_passes_axe(browser: Browser, dashboard: Served, viewport: ViewportSize) -> None:
+    """axe-core's WCAG 2.1 A and AA rules and best practices (labels, landmarks, contrast,
+    names of controls) find nothing on the sign-in or on any view."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+    with signed_in(browser, dashboard.url, None, viewport=viewport) as page:
+        found["sign-in"] = [v["id"] for v in axe.run(page, options=WCAG).response["violations"]]
+        page.get_by_label("User").fill("demo")
+        page.get_by_role("button", name="Sign in").click()
+        for route in ("/", "/portfolio/demo", "/packs", "/exports"):
+            open_view(page, dashboard.url, route)
+            violations = axe.run(page, options=WCAG).response["violations"]
+            found[route] = [f"{v['id']}: {v['nodes'][0]['target']}" for v in violations]
+
+    assert found == {view: [] for view in found}
+
+
+def test_signing_in_and_opening_a_portfolio_with_the_keyboard_alone(
+    browser: Browser, dashboard: Served
+) -> None:
+    with signed_in(browser, dashboard.url, None) as page:
+        for _ in range(10):  # the skip link, the nav, then the form's field
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == "sign-in-user":
+                break
+        assert page.evaluate("document.activeElement.id") == "sign-in-user"
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type("demo")
+        page.keyboard.press("Enter")
+        wait_for_view(page, "/")
+
+        page.get_by_role("link", name="bean-example brokerage", exact=True).focus()
+        page.keyboard.press("Enter")
+        wait_for_view(page, "/portfolio/demo")
+
+        assert page.locator("#portfolio-value").is_visible()
