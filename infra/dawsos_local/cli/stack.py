@@ -57,6 +57,7 @@ def serve(port: int, workers: int, verbose: bool, data_dir: Path) -> None:
         console.print(f"  s3         {stack.aws.endpoint_url} bucket {stack.aws.bucket}")
         console.print(f"  functions  {', '.join(stack.pools)} ({workers} workers each)")
         console.print(f"  token      dawsos token --sub USER --data-dir {data_dir}")
+        console.print(f"  dashboard  {stack.url}/ (local development sign-in)")
         for line in _earlier_packs_notice(stack.database.url):
             console.print(line)
         console.print("Ctrl-C stops every part.")
