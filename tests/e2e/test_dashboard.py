@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.e2e
 
 DEMO_NOW = "2026-10-30T18:00:00Z"  # the demo's clock: its last pack is fresh
+NONE = "\N{EN DASH}"  # the dashboard's mark for a figure the answer does not have
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,10 @@ def test_each_holding_row_is_the_apis_holding(page: Page, dashboard: Served) -> 
         assert cells.nth(0).inner_text() == holding["commodity"]
         assert cells.nth(4).inner_text() == money(holding["value_base"])
         assert cells.nth(5).inner_text() == percent(holding["weight"])
+        shown_cost, shown_gain = cells.nth(6).inner_text(), cells.nth(7).inner_text()
+        cost, gain = holding["cost_base"], holding["unrealised_gain_base"]
+        assert shown_cost == (NONE if cost is None else money(cost))
+        assert shown_gain == (NONE if gain is None else money(gain))
 
 
 def test_the_portfolio_list_shows_each_portfolios_period_returns(
