@@ -102,8 +102,8 @@ def cut_portfolio(
     exists_ok: bool = True,
 ) -> tuple[PortfolioRecord, bool]:
     """Create it from its ledger, or confirm an identical one exists (False); a different
-    one is a 409 (any one, without ``exists_ok``), and so is the id of one the owner deleted. The benchmarks are not part of its
-    definition: those of the spec replace them.
+    one is a 409 (any one, without ``exists_ok``), and so is the id of one the owner
+    deleted. The benchmarks are not part of its definition: those of the spec replace them.
 
     Only the ledger's owner may cut portfolios from it: ``caller`` (an API caller, who must
     be the spec's owner) may cut only from a ledger of its own; the operator (``caller``
