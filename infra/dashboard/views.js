@@ -620,10 +620,12 @@ function exportAnswer(exported, answer) {
       "div",
       { class: "watermark", id: "export-watermark" },
       h("h3", {}, "Watermark"),
+      h("p", {}, "Every page or sheet of the file shows this mark:"),
+      h("blockquote", { id: "export-watermark-text" }, h("code", {}, exported.watermark)),
       h(
         "p",
         {},
-        "The file carries a visible mark and a signed token (DAWSOS-WM1, HMAC-SHA256 over the whole file) naming: ",
+        "The file also carries a signed token (DAWSOS-WM1, HMAC-SHA256 over the whole file) naming: ",
       ),
       h(
         "dl",

@@ -4,6 +4,7 @@ answer to the same request, and downloads a PDF export."""
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.request
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from pypdf import PdfReader
 
 from dawsos_local.browser import DESKTOP, PHONE, open_view, wait_for_view
 from tests.e2e.conftest import DemoRun, Served, request, serving_demo, signed_in
@@ -123,6 +125,8 @@ def test_a_pdf_export_downloads_from_the_page(page: Page, dashboard: Served) -> 
     with urllib.request.urlopen(link.get_attribute("href") or "", timeout=30) as response:  # noqa: S310 (the local S3)
         assert response.read() == data
     assert "PP_ECB_2026-10-30_" in page.locator("#export-watermark").inner_text()
+    shown = page.locator("#export-watermark-text").inner_text()
+    assert PdfReader(io.BytesIO(data)).metadata.subject == shown  # the mark on its pages
 
 
 def test_signing_out_returns_to_the_local_sign_in(page: Page, dashboard: Served) -> None:

@@ -47,6 +47,7 @@ def test_export_is_downloadable_signed_and_recorded(
     assert check.watermark.user == user_hash(KEY.encode(), "alice")
     assert check.watermark.pricing_pack_id is not None
     assert check.watermark.pricing_pack_id.startswith("PP_ECB_2024-06-28")
+    assert body["watermark"] == check.watermark.visible_text()  # what the file shows
     expires = dt.datetime.fromisoformat(body["expires_at"])
     assert dt.timedelta(0) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=15)
     key = f"exports/{check.watermark.user}/{body['export_id']}.{export_format}"
@@ -69,6 +70,8 @@ def test_the_same_idempotency_key_twice_is_one_export(
     assert first.status == second.status == HTTPStatus.OK
     assert second.body["export_id"] == first.body["export_id"]
     assert (first.body["replayed"], second.body["replayed"]) == (False, True)
+    assert second.body["watermark"] == first.body["watermark"]  # the stored file's own mark
+    assert first.body["export_id"] in first.body["watermark"]
     assert len(objects(aws)) == before + 1
     assert rows(database_url, "SELECT count(*) AS n FROM exports") == [{"n": 1}]
     assert other_format.status == HTTPStatus.CONFLICT

@@ -43,6 +43,11 @@ class ExportResponse(BaseModel):
     format: ExportFormat
     size_bytes: int
     replayed: bool = Field(description="True when the Idempotency-Key named an earlier export")
+    watermark: str = Field(
+        description="The visible mark the file carries on every page or sheet (who exported"
+        " it, when, from which pack and ledger commit); the file also embeds the signed token"
+        " that `dawsos watermark verify` checks"
+    )
 
 
 def _idempotency_key() -> str:

@@ -60,6 +60,7 @@ class ExportLink:
     format: str
     size_bytes: int
     replayed: bool
+    watermark: str  # the visible mark the file carries on every page or sheet
 
 
 def signing_key(settings: Settings) -> bytes:
@@ -104,6 +105,9 @@ class ExportService:
             format=record.format,
             size_bytes=record.size_bytes,
             replayed=replayed,
+            watermark=Watermark(
+                **{k: v for k, v in record.watermark.items() if k != "signature"}
+            ).visible_text(),
         )
 
     def _gate(
