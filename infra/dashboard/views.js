@@ -537,13 +537,14 @@ export async function packsView(main, rerender) {
       "Recent packs",
       "h-packs",
       table(
-        "The 30 newest packs",
-        ["date", "pack", "status", "fresh", "reconciliation", "error (bps)", "fresh at", "superseded by"],
+        `The 30 newest packs; age counts days to the pack expected now, of ${packs.expected_date}`,
+        ["date", "pack", "status", "fresh", "age (days)", "reconciliation", "error (bps)", "fresh at", "superseded by"],
         packs.packs.map((p) => [
           p.date,
           h("code", {}, p.pack_id),
           p.status,
           p.is_fresh ? "yes" : "no",
+          { value: String(p.age_days), raw: p.age_days },
           p.reconciliation_passed === null ? NONE : p.reconciliation_passed ? "passed" : "failed",
           { value: ratio(p.reconciliation_error_bps, 2), raw: p.reconciliation_error_bps },
           p.fresh_at || NONE,

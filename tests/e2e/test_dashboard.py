@@ -109,6 +109,24 @@ def test_the_portfolio_list_shows_each_portfolios_period_returns(
     )
 
 
+def test_the_packs_view_shows_each_packs_status_age_and_reconciliation_as_the_api(
+    page: Page, dashboard: Served
+) -> None:
+    open_view(page, dashboard.url, "/packs")
+
+    status, _, listed = request(f"{dashboard.url}/v1/packs?limit=30", token=dashboard.token("demo"))
+    assert status == HTTPStatus.OK, listed
+    rows = page.locator("#packs tbody tr")
+    assert rows.count() == len(listed["packs"]) > 0
+    for i, pack in enumerate(listed["packs"]):
+        cells = [c.inner_text() for c in rows.nth(i).locator("th, td").all()]
+        assert cells[:5] == [
+            pack["date"], pack["pack_id"], pack["status"],
+            "yes" if pack["is_fresh"] else "no", str(pack["age_days"]),
+        ]  # fmt: skip
+        assert cells[5] == ("passed" if pack["reconciliation_passed"] else "failed")
+
+
 def test_a_pdf_export_downloads_from_the_page(page: Page, dashboard: Served) -> None:
     open_view(page, dashboard.url, "/exports")
     page.get_by_label("Portfolio").select_option("demo")

@@ -4,6 +4,7 @@ instrument universe."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -39,6 +40,14 @@ def test_packs_are_listed_newest_first_and_filtered(executing: Execute, call_api
         p["pack_id"] for p in every.body["packs"][:3]
     ]
     assert all(p["status"] == "fresh" for p in every.body["packs"])
+    # as of Friday 2024-06-28 18:00 London: that day's pack is the expected one
+    assert every.body["expected_date"] == "2024-06-28"
+    ages = {p["date"]: p["age_days"] for p in every.body["packs"]}
+    assert (ages["2024-06-28"], ages["2024-06-27"], ages["2024-06-21"]) == (0, 1, 7)
+    assert all(
+        ages[p["date"]] == (dt.date(2024, 6, 28) - dt.date.fromisoformat(p["date"])).days
+        for p in every.body["packs"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,11 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses
+from dawsos_core.calendar import expected_pack_date
 from dawsos_core.pricing.health import PackView
 from dawsos_core.pricing.listing import MAX_LISTED, PackContent, listed_packs, pack_content
 from dawsos_core.resources import get_database, get_settings
@@ -19,8 +20,19 @@ from dawsos_core.resources import get_database, get_settings
 router = APIGatewayHttpRouter()
 
 
+class ListedPack(PackView):
+    age_days: int = Field(
+        description="Calendar days from its date to the date whose pack the freshness gate "
+        "expects now (0: that pack), as an answer's provenance counts pack_age_days"
+    )
+
+
 class PackList(BaseModel):
-    packs: list[PackView]
+    expected_date: dt.date = Field(
+        description="The last weekday whose 16:30 London cut has passed: the pack a fresh "
+        "answer needs"
+    )
+    packs: list[ListedPack]
 
 
 @router.get(
@@ -39,9 +51,13 @@ def get_packs(
     limit: Annotated[int, Query(ge=1, le=MAX_LISTED, description="At most this many")] = 50,
 ) -> PackList:
     sub = caller_sub(router.current_event)
+    expected = expected_pack_date(get_settings().now())
     with get_database().request_transaction(sub) as tx:
         packs = listed_packs(tx, policy=policy, start=start, end=end, limit=limit)
-    return PackList(packs=packs)
+    return PackList(
+        expected_date=expected,
+        packs=[ListedPack(**p.model_dump(), age_days=(expected - p.date).days) for p in packs],
+    )
 
 
 @router.get(
