@@ -6,6 +6,7 @@ and the database stack's user pool signing users in with the code flow and PKCE.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from typing import Any
 
@@ -97,3 +98,19 @@ def test_the_user_pool_signs_the_dashboard_in_with_the_code_flow_once_given_its_
     assert not any(word in prefix.lower() for word in ("aws", "amazon", "cognito"))
     assert {"UserPoolClient", "UserPoolDomain", "DashboardUrl"} <= _refs(config["Value"])
     assert "DashboardUrl" in _load(TEMPLATE)["Outputs"]
+
+
+def test_the_dashboard_config_output_has_every_field_the_dashboard_reads() -> None:
+    from dawsos_local.handlers import REPO_ROOT
+
+    output = _load(DATABASE_TEMPLATE)["Outputs"]["DashboardConfig"]["Value"]
+    filled = re.sub(r"\$\{[^}]+\}", "x", str(output.value))
+    config = json.loads(filled)
+    dashboard = REPO_ROOT / "infra" / "dashboard"
+    read = set(re.findall(r"\bauth\.([a-z_]+)", (dashboard / "auth.js").read_text()))
+    top = set(re.findall(r"\bconfig\.([a-z_]+)", (dashboard / "app.js").read_text()))
+
+    assert config["auth"]["mode"] == "cognito"
+    assert read - {"mode", "sign_in_path"} <= set(config["auth"]), read  # sign_in: local only
+    assert top - {"auth", "json"} <= set(config), top  # "json": the file name
+    assert config["api_base_url"] == ""  # the API on the dashboard's own origin
