@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 # Playwright drives the system Chromium and never downloads a browser of its own.
+# (root installs it directly; anyone else through sudo)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(CHROMIUM):
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 demo: $(STAMP) $(CHROMIUM)  ## start the embedded stack, run the whole job once, print what it did
 	$(BIN)/dawsos demo --data-dir $(DATA_DIR)
