@@ -92,6 +92,49 @@ def test_each_holding_row_is_the_apis_holding(page: Page, dashboard: Served) -> 
         assert shown_gain == (NONE if gain is None else money(gain))
 
 
+def _leaves(node: Any) -> set[Decimal]:
+    """Every number in an answer, numbers as text included, exactly."""
+    if isinstance(node, dict):
+        return set().union(*(_leaves(v) for v in node.values())) if node else set()
+    if isinstance(node, list):
+        return set().union(*(_leaves(v) for v in node)) if node else set()
+    if isinstance(node, bool) or node is None:
+        return set()
+    try:
+        return {Decimal(str(node))}
+    except ArithmeticError:
+        return set()
+
+
+PORTFOLIO_PATTERNS = (
+    "portfolio_overview",
+    "benchmark_comparison",
+    "period_returns",
+    "allocation",
+    "income_report",
+)
+
+
+def test_every_figure_on_the_portfolio_page_is_a_figure_of_the_apis_answers(
+    page: Page, dashboard: Served
+) -> None:
+    """No figure is computed in the page: each one's raw value (data-raw) is a number one of
+    the five answers the page asks for gives, exactly."""
+    open_view(page, dashboard.url, "/portfolio/demo")
+
+    raws = page.eval_on_selector_all(
+        "[data-raw]", "nodes => nodes.map(n => n.getAttribute('data-raw'))"
+    )
+    given = set().union(
+        *(_leaves(api_execute(dashboard, p, {"portfolio_id": "demo"})["result"])
+          for p in PORTFOLIO_PATTERNS)
+    )  # fmt: skip
+    shown = [Decimal(r) for r in raws if r not in ("", "null", "undefined")]
+    assert len(shown) > 100, len(shown)  # holdings, periods, allocation, income, benchmarks
+    computed = [r for r in shown if r not in given]
+    assert computed == [], computed[:10]
+
+
 def test_the_portfolio_list_shows_each_portfolios_period_returns(
     page: Page, dashboard: Served
 ) -> None:
