@@ -113,11 +113,18 @@ def conn(database_url: str) -> Iterator[psycopg.Connection[Any]]:
         yield connection
 
 
+def _function_login_variable(function: str) -> str:
+    return f"DAWSOS_TEST_LOGIN_{function.upper()}"
+
+
 @pytest.fixture
 def api_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """Point the handlers' cached settings and connection at a database URL."""
+    """Point the handlers' cached settings and connection at a database URL (one login for
+    every function; see ``as_functions`` for each function's own)."""
 
     def use(url: str) -> None:
+        for function in FUNCTION_ROLES:
+            monkeypatch.delenv(_function_login_variable(function), raising=False)
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
         monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
@@ -127,6 +134,28 @@ def api_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     yield use
     resources.reset()
+
+
+@pytest.fixture
+def as_functions(
+    api_env: Callable[[str], None], logins: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], None]:
+    """Call to have each handler ``invoke`` runs log in as its function's own role (as in
+    AWS: row-level security and its grants apply), until ``api_env`` names one login."""
+
+    def use() -> None:
+        api_env(logins["execute"])
+        for function, login in logins.items():
+            monkeypatch.setenv(_function_login_variable(function), login)
+
+    return use
+
+
+def _log_in_as(function: str) -> None:
+    login = os.environ.get(_function_login_variable(function))
+    if login is not None and os.environ.get("DATABASE_URL") != login:
+        os.environ["DATABASE_URL"] = login  # restored by api_env's monkeypatch at teardown
+        resources.reset()
 
 
 @dataclass(frozen=True)
@@ -148,6 +177,7 @@ def invoke(
     path_parameters: dict[str, str] | None = None,
 ) -> ApiResponse:
     """Run a handler in-process on the event API Gateway would send it."""
+    _log_in_as(function)
     handler = load_handler(FUNCTIONS_DIR / function / "app.py")
     claims = None if sub is None else {"sub": sub}
     all_headers = {"content-type": "application/json", **(headers or {})}

@@ -94,8 +94,7 @@ Overview = Callable[[str], ApiResponse]
 def overview_of(
     db: Database,
     ledger_repo: LedgerRepo,
-    database_url: str,
-    api_env: Callable[[str], None],
+    as_functions: Callable[[], None],
     call_api: Callable[..., ApiResponse],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Overview:
@@ -113,7 +112,7 @@ def overview_of(
         for day in weekdays(dt.date(2024, 6, 17), FRI):
             assert build_pack(db, day, "ECB", fx=EcbFx(), today=TODAY).status == "fresh"
         monkeypatch.setenv("DAWSOS_NOW", "2024-06-28T18:00:00Z")
-        api_env(database_url)
+        as_functions()
         inputs = {"portfolio_id": "cad", "lookback_days": 5}
         body = json.dumps({"pattern_id": "portfolio_overview", "inputs": inputs})
         return call_api("execute", "POST", "/v1/execute", body=body, sub="alice")

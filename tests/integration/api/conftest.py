@@ -32,16 +32,17 @@ Execute = Callable[..., ApiResponse]
 def executing(
     setup: tuple[Database, LedgerRepo],
     database_url: str,
-    api_env: Callable[[str], None],
+    as_functions: Callable[[], None],
     call_api: Callable[..., ApiResponse],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Execute:
-    """POST /v1/execute as of Friday 2024-06-28 18:00, with fresh packs for its two weeks."""
+    """POST /v1/execute as of Friday 2024-06-28 18:00, with fresh packs for its two weeks;
+    each function's handler logs in as its own role, as in AWS."""
     db, _repo = setup
     for day in weekdays(dt.date(2024, 6, 17), FRI):
         assert build_pack(db, day, "ECB", fx=EcbFx(), today=TODAY).status == "fresh"
     monkeypatch.setenv("DAWSOS_NOW", "2024-06-28T18:00:00Z")
-    api_env(database_url)
+    as_functions()
 
     def run(
         pattern_id: str, inputs: dict[str, Any], sub: str = "alice", **extra: Any
@@ -50,15 +51,6 @@ def executing(
         return call_api("execute", "POST", "/v1/execute", body=body, sub=sub)
 
     return run
-
-
-@pytest.fixture
-def as_execute_role(
-    executing: Execute, logins: dict[str, str], api_env: Callable[[str], None]
-) -> Execute:
-    """The API with fresh packs, logged in as dawsos_execute (as in AWS), not as the owner."""
-    api_env(logins["execute"])
-    return executing
 
 
 # Exports: moto's S3 and Secrets Manager, a stopped clock for presigned links, and the

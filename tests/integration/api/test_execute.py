@@ -130,11 +130,10 @@ def test_window_without_packs_is_a_422_naming_dates(execute: Callable[..., ApiRe
 def test_stale_pack_is_a_503_unless_fresh_is_not_required(
     execute: Callable[..., ApiResponse],
     monkeypatch: pytest.MonkeyPatch,
-    api_env: Callable[[str], None],
-    database_url: str,
+    as_functions: Callable[[], None],
 ) -> None:
     monkeypatch.setenv("DAWSOS_NOW", "2024-07-01T18:00:00Z")  # Monday's pack does not exist
-    api_env(database_url)
+    as_functions()
 
     refused = execute("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
     allowed = execute(

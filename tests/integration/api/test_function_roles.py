@@ -216,3 +216,21 @@ def test_the_migrate_function_sets_no_password_of_a_role_no_function_logs_in_as(
     with psycopg.connect(database_url) as conn:
         after = conn.execute("SELECT rolname, rolpassword FROM pg_authid ORDER BY 1").fetchall()
     assert after == before
+
+
+def test_the_api_tests_call_each_function_logged_in_as_its_own_role(
+    executing: Callable[..., ApiResponse], call_api: Callable[..., ApiResponse]
+) -> None:
+    """The fixture every API test stands on runs each handler as its role, not as the
+    database's owner, so that row-level security and the grants apply to them all."""
+    seen = {}
+    for function, method, path in (
+        ("execute", "GET", "/v1/portfolios"),
+        ("export", "GET", f"/v1/exports/{uuid.uuid4()}"),
+        ("pack_builder", "POST", "/v1/ledgers/nope/sync"),
+    ):
+        call_api(function, method, path, path_parameters=None)
+        with resources.get_database().session() as conn:
+            seen[function] = conn.execute("SELECT current_user AS u").fetchone()["u"]
+
+    assert seen == dict(FUNCTION_ROLES)

@@ -39,13 +39,12 @@ def add_pack(
 
 @pytest.fixture
 def health(
-    database_url: str,
-    api_env: Callable[[str], None],
+    as_functions: Callable[[], None],
     call_api: Callable[..., ApiResponse],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[..., ApiResponse]:
     monkeypatch.setenv("DAWSOS_NOW", "2026-11-20T18:00:00Z")  # Friday, after the 16:30 cut
-    api_env(database_url)
+    as_functions()
     return lambda query="": call_api("execute", "GET", "/health/pack", query=query)
 
 

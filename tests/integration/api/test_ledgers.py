@@ -36,7 +36,7 @@ def register(call_api: Call, ledger_id: str, path: Path, sub: str) -> ApiRespons
 
 
 def test_each_owner_registers_ledgers_and_sees_only_its_own(
-    as_execute_role: Execute, call_api: Call, tmp_path: Path
+    executing: Execute, call_api: Call, tmp_path: Path
 ) -> None:
     alices = register(call_api, "la", tmp_path / "a", "alice")
     mallorys = register(call_api, "lm", tmp_path / "m", "mallory")
@@ -59,7 +59,7 @@ def test_each_owner_registers_ledgers_and_sees_only_its_own(
 
 
 def test_a_registration_names_what_is_wrong(
-    as_execute_role: Execute, call_api: Call, monkeypatch: pytest.MonkeyPatch
+    executing: Execute, call_api: Call, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     both = post(
         call_api,
@@ -98,7 +98,7 @@ def test_a_registration_names_what_is_wrong(
 
 
 def test_a_portfolio_is_cut_from_the_callers_own_ledger_and_valued_at_once(
-    as_execute_role: Execute, call_api: Call, setup: tuple[Database, LedgerRepo], tmp_path: Path
+    executing: Execute, call_api: Call, setup: tuple[Database, LedgerRepo], tmp_path: Path
 ) -> None:
     db, _ = setup
     repo = LedgerRepo(tmp_path / "alices")
@@ -121,7 +121,7 @@ def test_a_portfolio_is_cut_from_the_callers_own_ledger_and_valued_at_once(
     )
     commits = get(call_api, "/v1/ledgers/la/commits", ledger_id="la")
     their_commits = get(call_api, "/v1/ledgers/la/commits", sub="mallory", ledger_id="la")
-    answer = as_execute_role("portfolio_overview", {"portfolio_id": "pa", "lookback_days": 5})
+    answer = executing("portfolio_overview", {"portfolio_id": "pa", "lookback_days": 5})
 
     assert created.status == HTTPStatus.CREATED, created.body
     assert created.body["portfolio"]["ledger_id"] == "la"

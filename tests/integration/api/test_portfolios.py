@@ -69,7 +69,7 @@ def _delete(call_api: Call, sub: str = "alice") -> ApiResponse:
 
 
 def test_the_owner_renames_a_portfolio_and_replaces_its_benchmarks(
-    as_execute_role: Execute, call_api: Call
+    executing: Execute, call_api: Call
 ) -> None:
     theirs = _patch(call_api, {"name": "Mallory's now"}, sub="mallory")
     renamed = _patch(call_api, {"name": "Retirement", "benchmarks": ["ACME"]})
@@ -85,7 +85,7 @@ def test_the_owner_renames_a_portfolio_and_replaces_its_benchmarks(
 
 
 def test_what_defines_a_portfolio_cannot_be_patched_and_the_refusal_names_it(
-    as_execute_role: Execute, call_api: Call, database_url: str
+    executing: Execute, call_api: Call, database_url: str
 ) -> None:
     before = rows(database_url, "SELECT * FROM portfolios WHERE id = 'p'")
 
@@ -104,16 +104,16 @@ def test_what_defines_a_portfolio_cannot_be_patched_and_the_refusal_names_it(
 
 
 def test_a_deleted_portfolio_keeps_its_history_and_its_id_is_not_reused(
-    as_execute_role: Execute, call_api: Call, database_url: str
+    executing: Execute, call_api: Call, database_url: str
 ) -> None:
-    answered = as_execute_role("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
+    answered = executing("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
     valuations = rows(database_url, "SELECT count(*) AS n FROM valuations WHERE portfolio_id = 'p'")
 
     theirs = _delete(call_api, sub="mallory")
     deleted = _delete(call_api)
     listed = _get(call_api, "/v1/portfolios")
     shown = _get(call_api, "/v1/portfolios/p", portfolio_id="p")
-    executed = as_execute_role("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
+    executed = executing("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
     again = _delete(call_api)
     patched = _patch(call_api, {"name": "back"})
     reused = call_api(
@@ -142,7 +142,7 @@ def test_a_deleted_portfolio_keeps_its_history_and_its_id_is_not_reused(
 
 
 def test_no_role_removes_a_portfolio_row_or_revives_a_deleted_one(
-    as_execute_role: Execute, call_api: Call, database_url: str
+    executing: Execute, call_api: Call, database_url: str
 ) -> None:
     import psycopg
 
@@ -162,7 +162,7 @@ def test_no_role_removes_a_portfolio_row_or_revives_a_deleted_one(
 
 
 def test_a_deleted_portfolio_is_not_revalued_at_its_ledgers_next_commit(
-    as_execute_role: Execute, call_api: Call, setup: tuple[Database, LedgerRepo], database_url: str
+    executing: Execute, call_api: Call, setup: tuple[Database, LedgerRepo], database_url: str
 ) -> None:
     from dawsos_core.ledger.sync import sync_ledger
     from dawsos_core.valuations import revalue_commit
@@ -188,18 +188,12 @@ def test_a_deleted_portfolio_is_not_revalued_at_its_ledgers_next_commit(
 
 
 def test_an_answer_of_a_deleted_portfolio_still_exports(
-    exporting: Callable[..., ApiResponse],
-    executing: Execute,
-    call_api: Call,
-    logins: dict[str, str],
-    api_env: Callable[[str], None],
+    exporting: Callable[..., ApiResponse], executing: Execute, call_api: Call
 ) -> None:
-    """Each function as its own role: the answer (execute), the deletion (execute), the
-    export of the stored answer afterwards (export)."""
-    api_env(logins["execute"])
+    """Each function as its own role: the answer and the deletion (execute), the export of
+    the stored answer afterwards (export)."""
     answered = executing("portfolio_overview", {"portfolio_id": "p", "lookback_days": 5})
     assert _delete(call_api).status == HTTPStatus.OK
-    api_env(logins["export"])
 
     exported = exporting(str(answered.body["execution_id"]), "json")
 
