@@ -5,6 +5,7 @@ commits, and cuts portfolios from them only, valued at once."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
@@ -141,3 +142,38 @@ def test_a_portfolio_is_cut_from_the_callers_own_ledger_and_valued_at_once(
     assert their_commits.status == HTTPStatus.NOT_FOUND
     assert answer.status == HTTPStatus.OK, answer.body
     assert answer.body["provenance"]["ledger_commit_hash"] == synced.commit_hash
+
+
+def test_a_portfolio_that_cannot_be_valued_is_refused_and_leaves_nothing_behind(
+    executing: Execute, call_api: Call, setup: tuple[Database, LedgerRepo], tmp_path: Path
+) -> None:
+    db, _ = setup
+    repo = LedgerRepo(tmp_path / "alices")
+    unpriced = (
+        '\n2024-06-06 * "Buy a fund the packs never price"\n'
+        "  Assets:Broker:FUND          3 FUND {10 USD}\n  Assets:Broker:Cash\n"
+    )
+    opened = LEDGER.replace(
+        "2024-06-01 open Assets:Broker:ACME ACME",
+        "2024-06-01 open Assets:Broker:ACME ACME\n2024-06-01 open Assets:Broker:FUND FUND",
+    )
+    repo.commit({"main.beancount": opened + unpriced})
+    assert register(call_api, "la", repo.path, "alice").status == HTTPStatus.CREATED
+    sync_ledger(db, repo.path, ledger_id="la")
+    spec = {"id": "pa", "ledger_id": "la", "account_prefixes": ["Assets:Broker"]}
+
+    refused = post(call_api, "/v1/portfolios", spec)
+    listed = get(call_api, "/v1/portfolios")
+    shown = get(call_api, "/v1/portfolios/pa", portfolio_id="pa")
+
+    assert refused.status == HTTPStatus.UNPROCESSABLE_ENTITY, refused.body
+    assert refused.body["error"] == "missing_observations"
+    assert re.fullmatch(
+        r"portfolio pa cannot be valued: FUND has no price in 10 packs, 2024-06-17 to"
+        r" 2024-06-28 \(the first PP_ECB_2024-06-17_[0-9a-f]{12}\): add price directives for"
+        r" it to the ledger, or use a price source that carries it",
+        refused.body["message"],
+    ), refused.body["message"]
+    assert [p["id"] for p in listed.body["portfolios"]] == ["p"]  # the fixture's only
+    assert shown.status == HTTPStatus.NOT_FOUND
+    assert shown.body["message"] == "no portfolio pa"

@@ -94,10 +94,13 @@ def post_portfolio(request: PortfolioRequest) -> Response[str]:
         )
         raise BadRequest(message) from exc
     with get_database().request_transaction(sub) as tx:
-        record, _ = cut_portfolio(
-            tx, spec, caller=sub, currencies=fx_currencies(policy), exists_ok=False
-        )
-        valued = value_portfolio_in(tx, record, policy.name, london_today(settings.now()))
+        # a savepoint: a refusal (a 4xx, which the request's transaction commits) leaves
+        # no portfolio behind that could not be valued
+        with tx.transaction():
+            record, _ = cut_portfolio(
+                tx, spec, caller=sub, currencies=fx_currencies(policy), exists_ok=False
+            )
+            valued = value_portfolio_in(tx, record, policy.name, london_today(settings.now()))
         (view,) = portfolio_views(tx, sub, record.id)
     body = CreatedPortfolio(portfolio=view, packs_valued=valued)
     return Response(
