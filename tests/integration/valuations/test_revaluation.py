@@ -68,7 +68,7 @@ def test_a_commodity_the_packs_lack_is_reported_and_nothing_is_written(
     (r,) = revalue_commit(db, commit, "ECB", today=TODAY)
 
     assert r.problem is not None
-    assert "XYZ on 2024-06-20" in r.problem
+    assert "XYZ has no price in 7 packs, 2024-06-20 to 2024-06-28" in r.problem
     assert "dawsos pack backfill" in r.problem
     assert r.value_after is None or r.valued == 0
     written = rows(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.portfolios import PortfolioRecord
-from dawsos_core.db.repositories.valuations import insert_valuations, valued_packs
+from dawsos_core.db.repositories.valuations import Unvalued, insert_valuations, valued_packs
 from dawsos_core.errors import MissingObservations
 from dawsos_core.pricing.policies import Policy
 
@@ -36,13 +36,35 @@ def value_with_packs(
         quoted=policy.quoted,
     )
     if unvalued:
-        shown = [
-            f"{u.commodity} on {u.date} (pack {u.pack_id}: no price, or no {u.price_currency}"
-            f" fixing to cross to {portfolio.base_currency})"
-            for u in unvalued[:10]
-        ]
-        more = [f"and {len(unvalued) - 10} more"] if len(unvalued) > 10 else []
-        raise MissingObservations(
-            [f"portfolio {portfolio.id} cannot be valued: {shown[0]}", *shown[1:], *more]
-        )
+        problems = [_missing(group, portfolio.base_currency) for group in _by_cause(unvalued)]
+        problems[0] = f"portfolio {portfolio.id} cannot be valued: {problems[0]}"
+        raise MissingObservations(problems)
     return len(missing)
+
+
+def _by_cause(unvalued: list[Unvalued]) -> list[list[Unvalued]]:
+    """The days a commodity could not be valued, one list per commodity and cause (no price
+    at all, or a price in a currency the pack cannot cross), in date order."""
+    groups: dict[tuple[str, str], list[Unvalued]] = {}
+    for u in sorted(unvalued, key=lambda u: (u.commodity, u.price_currency, u.date)):
+        groups.setdefault((u.commodity, u.price_currency), []).append(u)
+    return list(groups.values())
+
+
+def _missing(days: list[Unvalued], base_currency: str) -> str:
+    first, last = days[0], days[-1]
+    span = (
+        f"on {first.date} (pack {first.pack_id})"
+        if len(days) == 1
+        else f"in {len(days)} packs, {first.date} to {last.date} (the first {first.pack_id})"
+    )
+    if first.price_currency == first.commodity:  # neither a price nor a fixing of it
+        return (
+            f"{first.commodity} has no price {span}: add price directives for it to the"
+            " ledger, or use a price source that carries it"
+        )
+    return (
+        f"{first.commodity} is priced in {first.price_currency}, which has no fixing to"
+        f" cross to {base_currency} {span}: choose a pricing policy whose FX source publishes"
+        f" {first.price_currency}"
+    )
