@@ -307,3 +307,33 @@ def test_the_scheduled_sync_syncs_each_ledger_at_its_tip_and_names_each_failure(
     ]  # fmt: skip
     assert overview(api, "pa").body["provenance"]["ledger_commit_hash"] == pushed
     assert commits(api, "lm", sub="mallory").body["commits"] == []
+
+
+def test_a_gitlab_push_with_the_ledgers_token_is_synced_and_a_wrong_token_is_refused(
+    api: Callable[..., ApiResponse], git_server: tuple[LedgerRepo, str]
+) -> None:
+    """GitLab sends the webhook secret itself as X-Gitlab-Token, and the push as
+    X-Gitlab-Event "Push Hook" with the same ref and after fields as GitHub's."""
+    repo, url = git_server
+    registered = api(
+        "execute", "POST", "/v1/ledgers",
+        body=json.dumps({"id": "la", "remote_url": url, "remote_ref": REF}),
+    )  # fmt: skip
+    secret = registered.body["webhook_secret"]
+    pushed = repo.commit({"main.beancount": LEDGER + "\n; alice's\n" + NEW_TRADE})
+    push = json.dumps({"object_kind": "push", "ref": REF, "after": pushed})
+    hook = {"x-gitlab-event": "Push Hook"}
+
+    wrong = webhook(api, "la", push, {**hook, "x-gitlab-token": secret[:-1] + "x"})
+    tag = webhook(api, "la", push, {"x-gitlab-event": "Tag Push Hook", "x-gitlab-token": secret})
+    before = commits(api, "la").body["commits"]
+    synced = webhook(api, "la", push, {**hook, "x-gitlab-token": secret})
+
+    assert wrong.status == HTTPStatus.UNAUTHORIZED
+    assert "X-Gitlab-Token" in wrong.body["message"]
+    assert (tag.status, tag.body["outcome"]) == (HTTPStatus.OK, "ignored")
+    assert tag.body["reason"] == "event 'Tag Push Hook'"
+    assert before == []
+    assert synced.status == HTTPStatus.OK, synced.body
+    assert (synced.body["outcome"], synced.body["commit_hash"]) == ("synced", pushed)
+    assert commits(api, "la").body["commits"][0]["commit_hash"] == pushed

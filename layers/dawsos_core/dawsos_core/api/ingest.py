@@ -3,10 +3,11 @@ by the pack builder function as its role (the one that writes ledger rows, and c
 Beancount): a push GitHub signs with the ledger's webhook secret, or its owner's request,
 syncs the commit and re-values the ledger's portfolios at it (``ledger.ingest``).
 
-The webhook carries no token: the ledger is named by its path and the push is trusted only
-when ``X-Hub-Signature-256`` verifies the raw body; a forged or missing signature, or a
-ledger that does not exist (not told apart), is a 401 and nothing is synced. Configure the
-GitHub webhook with content type application/json."""
+The webhook carries no bearer token: the ledger is named by its path and the push is
+trusted only when GitHub's ``X-Hub-Signature-256`` verifies the raw body under the ledger's
+webhook secret, or GitLab's ``X-Gitlab-Token`` is that secret; a forged or missing
+signature or token, or a ledger that does not exist (not told apart), is a 401 and nothing
+is synced. Configure a GitHub webhook with content type application/json."""
 
 from __future__ import annotations
 
@@ -50,10 +51,12 @@ class IngestAnswer(BaseModel):
 
 @router.post(
     "/v1/ledgers/<ledger_id>/webhook",
-    summary="GitHub's push webhook of a ledger (signed, no token)",
-    description="X-Hub-Signature-256 must be the HMAC-SHA256 of the raw body under the "
-    "ledger's webhook secret; X-GitHub-Event push syncs the pushed commit of the ledger's "
-    "ref and re-values its portfolios, ping answers pong, other events are ignored.",
+    summary="A Git host's push webhook of a ledger (GitHub signed, or GitLab's token)",
+    description="GitHub: X-Hub-Signature-256 must be the HMAC-SHA256 of the raw body under "
+    "the ledger's webhook secret; X-GitHub-Event push syncs the pushed commit of the "
+    "ledger's ref and re-values its portfolios, ping answers pong, other events are ignored. "
+    "GitLab: X-Gitlab-Token must be the webhook secret; X-Gitlab-Event Push Hook syncs, "
+    "other events are ignored.",
     tags=["ledgers"],
     responses=error_responses(400, 401, 415, 422, 503),
 )
@@ -68,20 +71,27 @@ def post_webhook(ledger_id: LedgerId) -> IngestAnswer:
         from dawsos_core.providers.credentials import provider_key
 
         secret = provider_key(None, ledger.webhook_secret_arn)
-    from dawsos_core.ledger.ingest import signature_verifies
+    from dawsos_core.ledger.ingest import signature_verifies, token_matches
 
     headers = event.headers  # case-insensitive
-    signature = headers.get("x-hub-signature-256")
-    if ledger is None or secret is None or not signature_verifies(secret, body, signature):
+    gitlab_token = headers.get("x-gitlab-token")
+    if gitlab_token is not None:
+        trusted = secret is not None and token_matches(secret, gitlab_token)
+        kind = "push" if headers.get("x-gitlab-event") == "Push Hook" else "other"
+        shown = headers.get("x-gitlab-event") or ""
+    else:
+        signature = headers.get("x-hub-signature-256")
+        trusted = secret is not None and signature_verifies(secret, body, signature)
+        kind = shown = headers.get("x-github-event") or ""
+    if ledger is None or not trusted:
         raise Unauthorized(
-            "X-Hub-Signature-256 is missing or does not verify the body under this ledger's"
-            " webhook secret"
+            "X-Hub-Signature-256 (GitHub) or X-Gitlab-Token (GitLab) is missing or does not"
+            " match this ledger's webhook secret"
         )
-    kind = headers.get("x-github-event") or ""
     if kind == "ping":
         return IngestAnswer(ledger_id=ledger_id, outcome="pong")
     if kind != "push":
-        return IngestAnswer(ledger_id=ledger_id, outcome="ignored", reason=f"event {kind!r}")
+        return IngestAnswer(ledger_id=ledger_id, outcome="ignored", reason=f"event {shown[:64]!r}")
     commit, ignored = _pushed_commit(body, ledger)
     if ignored is not None:
         return IngestAnswer(ledger_id=ledger_id, outcome="ignored", reason=ignored)

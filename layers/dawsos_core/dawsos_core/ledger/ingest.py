@@ -1,6 +1,7 @@
 """Ingestion without a file system shared with the repository: a ledger's pushes arrive
 signed by GitHub (``X-Hub-Signature-256``, the HMAC-SHA256 of the raw body under the
-ledger's webhook secret) or its owner asks for a sync; the pushed commit is fetched with
+ledger's webhook secret) or carrying GitLab's token (``X-Gitlab-Token``, the secret
+itself), or its owner asks for a sync; the pushed commit is fetched with
 dulwich (over HTTPS, with the token in Secrets Manager) or, for a local path source, read
 where it is, synced (``ledger.sync``) and every portfolio of the ledger re-valued at it.
 The same sync runs on a schedule for every registered ledger (``sync_registered_ledgers``),
@@ -37,6 +38,12 @@ def signature_verifies(secret: str, body: bytes, header: str | None) -> bool:
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, header[len(SIGNATURE_PREFIX) :].strip().lower())
+
+
+def token_matches(secret: str, token: str) -> bool:
+    """Whether GitLab's ``X-Gitlab-Token`` is the webhook secret, compared in constant
+    time (GitLab sends the secret itself, not a signature of the body)."""
+    return hmac.compare_digest(secret.encode(), token.strip().encode())
 
 
 @dataclass(frozen=True)
