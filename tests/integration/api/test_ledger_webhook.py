@@ -107,6 +107,16 @@ def overview(api: Callable[..., ApiResponse], portfolio: str, sub: str = "alice"
     return api("execute", "POST", "/v1/execute", sub=sub, body=body)
 
 
+def register_remote(api: Callable[..., ApiResponse], url: str) -> ApiResponse:
+    """Alice registers ledger la, the loopback server's repository, as its remote."""
+    return api(
+        "execute",
+        "POST",
+        "/v1/ledgers",
+        body=json.dumps({"id": "la", "remote_url": url, "remote_ref": REF}),
+    )
+
+
 def commits(api: Callable[..., ApiResponse], ledger: str, sub: str = "alice") -> ApiResponse:
     return api(
         "execute", "GET", f"/v1/ledgers/{ledger}/commits", sub=sub,
@@ -118,10 +128,7 @@ def test_a_signed_push_is_synced_and_the_next_answer_names_it(
     api: Callable[..., ApiResponse], git_server: tuple[LedgerRepo, str]
 ) -> None:
     repo, url = git_server
-    registered = api(
-        "execute", "POST", "/v1/ledgers",
-        body=json.dumps({"id": "la", "remote_url": url, "remote_ref": REF}),
-    )  # fmt: skip
+    registered = register_remote(api, url)
     secret = registered.body["webhook_secret"]
     first = api("pack_builder", "POST", "/v1/ledgers/la/sync", path_parameters={"ledger_id": "la"})
     cut = api(
@@ -149,12 +156,7 @@ def test_a_forged_or_missing_signature_is_refused_and_nothing_is_synced(
     api: Callable[..., ApiResponse], git_server: tuple[LedgerRepo, str]
 ) -> None:
     repo, url = git_server
-    api(
-        "execute",
-        "POST",
-        "/v1/ledgers",
-        body=json.dumps({"id": "la", "remote_url": url, "remote_ref": REF}),
-    )
+    register_remote(api, url)
     pushed = repo.commit({"main.beancount": LEDGER + NEW_TRADE})
     body, headers = signed("not-the-ledgers-secret", {"ref": REF, "after": pushed})
 
@@ -172,10 +174,7 @@ def test_a_commit_with_beancount_errors_is_refused_naming_each(
     api: Callable[..., ApiResponse], git_server: tuple[LedgerRepo, str]
 ) -> None:
     repo, url = git_server
-    registered = api(
-        "execute", "POST", "/v1/ledgers",
-        body=json.dumps({"id": "la", "remote_url": url, "remote_ref": REF}),
-    )  # fmt: skip
+    registered = register_remote(api, url)
     pushed = repo.commit({"main.beancount": LEDGER + UNBALANCED})
 
     refused = webhook(
@@ -233,10 +232,7 @@ def test_a_ping_another_ref_or_a_deleted_branch_syncs_nothing(
     api: Callable[..., ApiResponse], git_server: tuple[LedgerRepo, str]
 ) -> None:
     _, url = git_server
-    registered = api(
-        "execute", "POST", "/v1/ledgers",
-        body=json.dumps({"id": "la", "remote_url": url, "remote_ref": REF}),
-    )  # fmt: skip
+    registered = register_remote(api, url)
     secret = registered.body["webhook_secret"]
     body, headers = signed(secret, {"zen": "Keep it logically awesome."})
     other_ref = signed(secret, {"ref": "refs/heads/wip", "after": "b" * 40})
@@ -315,10 +311,7 @@ def test_a_gitlab_push_with_the_ledgers_token_is_synced_and_a_wrong_token_is_ref
     """GitLab sends the webhook secret itself as X-Gitlab-Token, and the push as
     X-Gitlab-Event "Push Hook" with the same ref and after fields as GitHub's."""
     repo, url = git_server
-    registered = api(
-        "execute", "POST", "/v1/ledgers",
-        body=json.dumps({"id": "la", "remote_url": url, "remote_ref": REF}),
-    )  # fmt: skip
+    registered = register_remote(api, url)
     secret = registered.body["webhook_secret"]
     pushed = repo.commit({"main.beancount": LEDGER + "\n; alice's\n" + NEW_TRADE})
     push = json.dumps({"object_kind": "push", "ref": REF, "after": pushed})
