@@ -20,7 +20,8 @@ from dawsos_core.db.connection import Database
 from dawsos_core.db.repositories.packs import pack_commodities
 from dawsos_core.errors import DawsosError, ProviderError
 from dawsos_core.providers.credentials import provider_key
-from dawsos_core.providers.http import HttpClient, advice
+from dawsos_core.providers.http import advice
+from dawsos_core.providers.paced import paced_client
 from dawsos_core.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,12 +29,6 @@ if TYPE_CHECKING:
     from dawsos_core.news.newsapi import NewsReport
 
 NEWS_DAYS = 7
-
-
-def _http(settings: Settings) -> HttpClient:
-    return HttpClient(
-        timeout_seconds=settings.provider_timeout_seconds, retries=settings.provider_retries
-    )
 
 
 def problem(exc: DawsosError) -> dict[str, Any]:
@@ -74,7 +69,8 @@ def store_macro(db: Database, settings: Settings, on: dt.date) -> dict[str, Any]
     from dawsos_core.macro.fred import FredClient, fetch_and_store
 
     key = provider_key(settings.fred_api_key, settings.fred_api_key_secret_arn)
-    client = FredClient(_http(settings), key, base_url=settings.fred_url)
+    http = paced_client(settings, "FRED", "FRED_RATE_LIMIT", settings.fred_rate_limit)
+    client = FredClient(http, key, base_url=settings.fred_url)
     report = fetch_and_store(db, client, series, on)
     warnings = {"warnings": report.warnings} if report.warnings else {}
     return {"stored": report.stored, **_failures("series", report), **warnings}
@@ -101,7 +97,8 @@ def store_news(db: Database, settings: Settings, symbols: list[str], on: dt.date
         return {"skipped": "no NewsAPI key configured"}
     from dawsos_core.news.newsapi import NewsApiClient, fetch_and_report
 
-    client = NewsApiClient(_http(settings), key, base_url=settings.newsapi_url)
+    http = paced_client(settings, "NewsAPI", "NEWSAPI_RATE_LIMIT", settings.newsapi_rate_limit)
+    client = NewsApiClient(http, key, base_url=settings.newsapi_url)
     start = on - dt.timedelta(days=NEWS_DAYS)
     report = fetch_and_report(db, client, symbols, start, on)
     removed = {"removed": report.removed} if report.removed else {}

@@ -163,6 +163,12 @@ class Settings(BaseSettings):
     )
     fred_api_key: SecretStr | None = Field(default=None)
     fred_api_key_secret_arn: str | None = Field(default=None)
+    fred_rate_limit: RateLimitSpec = Field(
+        default="120/minute", description="FRED requests allowed: its documented 120 a minute."
+    )
+    newsapi_rate_limit: RateLimitSpec = Field(
+        default="100/day", description="NewsAPI requests allowed: the Developer plan's 100 a day."
+    )
     fred_url: str = Field(default="https://api.stlouisfed.org/fred")
     macro_series: str = Field(
         default="", description="FRED series the pack builder stores, comma-separated"

@@ -365,3 +365,54 @@ def test_holdings_without_a_profile_are_listed_as_missing(
         "missing": ["ACME"],
     }
     assert "FMP" not in [a["source"] for a in response.body["attributions"]]
+
+
+def test_fred_requests_are_paced_under_fred_rate_limit_and_the_limit_is_named(
+    builder: Callable[[dict[str, str]], Database], fred: RoutedProvider
+) -> None:
+    """Two requests a series (its metadata, its observations): a limit of two a minute, with
+    no waiting allowed, stores the first series and stops at the second's, naming the
+    setting to raise."""
+    db = builder(
+        {
+            "MACRO_SERIES": "DGS10,CPIAUCSL",
+            "FRED_API_KEY": KEY,
+            "FRED_URL": f"{fred.url}/fred",
+            "FRED_RATE_LIMIT": "2/minute",
+            "PROVIDER_MAX_WAIT_SECONDS": "0",
+        }
+    )
+
+    result = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
+
+    assert result["status"] == "fresh"
+    macro = result["macro"]
+    assert macro["stored"] == {"DGS10": 8}
+    (error,) = macro["errors"]
+    assert error["series"] == "CPIAUCSL"
+    assert "FRED_RATE_LIMIT" in error["action"], error
+
+
+def test_newsapi_requests_are_paced_under_newsapi_rate_limit_across_a_warm_process(
+    builder: Callable[[dict[str, str]], Database], fake_provider: FakeProvider
+) -> None:
+    """One request a day allowed, no waiting: the first build's headline request goes, the
+    second build of the same process is refused before asking, naming the setting."""
+    fake_provider.serve("/v2/everything", (200, NEWS, 0.0), (200, NEWS, 0.0))
+    db = builder(
+        {
+            "NEWSAPI_API_KEY": "k",
+            "NEWSAPI_URL": f"{fake_provider.url}/v2",
+            "NEWSAPI_RATE_LIMIT": "1/day",
+            "PROVIDER_MAX_WAIT_SECONDS": "0",
+        }
+    )
+
+    first = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
+    second = run_job(PackJob(date=FRI, policy="ECB_CAD"), db, Settings())
+
+    assert first["news"] == {"stored": 2}
+    (error,) = second["news"]["errors"]
+    assert error["symbol"] == "ACME"
+    assert error["action"].startswith("NEWSAPI_RATE_LIMIT allows no more requests now")
+    assert len([h for h in fake_provider.hits if h.startswith("/v2/everything")]) == 1

@@ -93,7 +93,13 @@ def refusal(series_id: str, answer: ProviderError) -> FredError:
     status = answer.http_status
     said = (answer.provider_message or "").lower()
     cause, whole = answer.cause, False
-    if status is None:
+    if status is None and answer.cause is ProviderCause.RATE_LIMITED:  # our own pacing
+        whole = True
+        action = (
+            "FRED_RATE_LIMIT allows no more requests now: the rest wait for the next pack;"
+            " raise it if the key allows more (FRED's is 120 a minute)"
+        )
+    elif status is None:
         action = "FRED did not answer: retry later"
     elif answer.cause is ProviderCause.MALFORMED:
         action = "FRED's answer is not in its documented shape: retry later, or report it"

@@ -84,6 +84,12 @@ def refusal(symbol: str, answer: ProviderError) -> NewsApiError:
     code = answer.provider_code or ""
     if code in ACTIONS:
         action, whole = ACTIONS[code]
+    elif status is None and answer.cause is ProviderCause.RATE_LIMITED:  # our own pacing
+        action = (
+            "NEWSAPI_RATE_LIMIT allows no more requests now: the rest wait for the next pack;"
+            " raise it if the plan allows more (the Developer plan's is 100 a day)"
+        )
+        whole = True
     elif status is None:
         action, whole = "NewsAPI did not answer: retry later", False
     elif answer.cause is ProviderCause.MALFORMED:

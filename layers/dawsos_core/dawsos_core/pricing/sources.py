@@ -1,16 +1,9 @@
-"""The providers a pack build uses, configured from settings.
-
-Each HTTP provider's requests are paced by a token bucket sized from its ``*_RATE_LIMIT``
-setting. Without a ``pacing`` of its own a caller shares the process's bucket of that
-provider and limit (a warm Lambda's later builds wait for the earlier ones' requests) and
-waits at most ``PROVIDER_MAX_WAIT_SECONDS``; a caller that brings its pacing (the CLI's
-backfill, tests with an injected clock) gets a bucket of its own on that pacing.
-"""
+"""The providers a pack build uses, configured from settings; each HTTP provider's
+requests paced under its ``*_RATE_LIMIT`` (``providers.paced``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from dawsos_core.pricing.policies import Policy
 from dawsos_core.pricing.providers import FxProvider, PriceSource
@@ -22,36 +15,9 @@ from dawsos_core.pricing.providers.market_data import FmpPrices, PolygonPrices
 from dawsos_core.pricing.providers.wm4pm import Wm4pmFx
 from dawsos_core.providers.credentials import provider_key
 from dawsos_core.providers.http import HttpClient
-from dawsos_core.providers.rate_limit import Pacing, TokenBucket, parse_rate_limits
+from dawsos_core.providers.paced import paced_client as _http
+from dawsos_core.providers.rate_limit import Pacing
 from dawsos_core.settings import Settings
-
-
-@lru_cache(maxsize=16)
-def _shared_bucket(provider: str, setting: str, limits: str, max_wait: float) -> TokenBucket:
-    """One bucket a provider and limit in this process: what lives as long as it."""
-    pacing = Pacing(max_wait_seconds=max_wait)
-    return TokenBucket(provider, parse_rate_limits(limits), pacing, setting=setting)
-
-
-def _http(
-    settings: Settings,
-    provider: str | None = None,
-    setting: str = "",
-    limits: str = "none",
-    pacing: Pacing | None = None,
-) -> HttpClient:
-    bucket = None
-    if provider is not None:
-        if pacing is None:
-            bucket = _shared_bucket(provider, setting, limits, settings.provider_max_wait_seconds)
-        else:
-            bucket = TokenBucket(provider, parse_rate_limits(limits), pacing, setting=setting)
-    return HttpClient(
-        timeout_seconds=settings.provider_timeout_seconds,
-        retries=settings.provider_retries,
-        limiter=bucket,
-        pacing=pacing,
-    )
 
 
 def fmp_http(settings: Settings) -> HttpClient:
