@@ -115,7 +115,18 @@ def render_pdf(doc: ExportDocument, watermark: Watermark) -> bytes:
 
 
 def _summary_page(pdf: FPDF, s: Statement) -> None:
-    base = s.base_currency
+    _masthead(pdf, s)
+    _figure_tiles(pdf, s)
+    left = pdf.epw * 0.58
+    top, after_periods = _period_returns(pdf, s, left)
+    after_risk = _risk_panel(pdf, s, left, top)
+    pdf.set_y(max(after_periods, after_risk))
+    _value_overview(pdf, s)
+    _largest_holdings(pdf, s)
+
+
+def _masthead(pdf: FPDF, s: Statement) -> None:
+    """The title, the as-of date, the portfolio and its window, over a rule."""
     pdf.set_font("helvetica", "B", 19)
     pdf.set_text_color(*NAVY)
     pdf.cell(pdf.epw * 0.6, 10, "Portfolio statement")
@@ -131,7 +142,8 @@ def _summary_page(pdf: FPDF, s: Statement) -> None:
     )
     pdf.set_font("helvetica", "", 8.5)
     pdf.set_text_color(*GREY)
-    pdf.cell(pdf.epw * 0.6, 5, latin1(f"Portfolio {s.portfolio_id}  |  base currency {base}"))
+    subject = f"Portfolio {s.portfolio_id}  |  base currency {s.base_currency}"
+    pdf.cell(pdf.epw * 0.6, 5, latin1(subject))
     pdf.cell(
         pdf.epw * 0.4,
         5,
@@ -146,6 +158,10 @@ def _summary_page(pdf: FPDF, s: Statement) -> None:
     pdf.set_line_width(0.2)
     pdf.set_text_color(*INK)
 
+
+def _figure_tiles(pdf: FPDF, s: Statement) -> None:
+    """Market value, unrealised gain, TWR and MWR, side by side."""
+    base = s.base_currency
     m = s.metrics
     gap, y = 4.0, pdf.get_y() + 5
     w = (pdf.epw - 3 * gap) / 4
@@ -197,7 +213,10 @@ def _summary_page(pdf: FPDF, s: Statement) -> None:
     )
     pdf.set_y(y + 25)
 
-    left = pdf.epw * 0.58
+
+def _period_returns(pdf: FPDF, s: Statement, left: float) -> tuple[float, float]:
+    """The period returns table in the left ``left`` mm; where it began and ended."""
+    m = s.metrics
     top = pdf.get_y()
     section_heading(pdf, "Period returns")
     period_rows = [
@@ -246,8 +265,12 @@ def _summary_page(pdf: FPDF, s: Statement) -> None:
             new_y="NEXT",
         )
         pdf.set_text_color(*INK)
-    after_periods = pdf.get_y()
+    return top, pdf.get_y()
 
+
+def _risk_panel(pdf: FPDF, s: Statement, left: float, top: float) -> float:
+    """Headline risk beside the period returns, from ``top``; where it ends."""
+    m = s.metrics
     x = MARGIN + left + 2
     width = pdf.epw - left - 2
     pdf.set_xy(x, top + 2.5)
@@ -286,29 +309,38 @@ def _summary_page(pdf: FPDF, s: Statement) -> None:
             new_y="NEXT",
         )
         pdf.set_x(x)
-    pdf.set_y(max(after_periods, pdf.get_y()))
+    return pdf.get_y()
 
-    if s.series is not None:
-        section_heading(pdf, f"Value over the window ({base})", keep_mm=55)
-        top = pdf.get_y()
-        value_chart(pdf, Box(MARGIN, top, pdf.epw, 55), s.series, base, "")
-        pdf.set_y(top + 56)
-        flows_in, flows_out = sum(s.series.flow_in), sum(s.series.flow_out)
-        pdf.set_font("helvetica", "", 6.5)
-        pdf.set_text_color(*GREY)
-        pdf.cell(
-            0,
-            3.5,
-            latin1(
-                f"External flows over the window: in {base} {money(flows_in)}, out "
-                f"{base} {money(flows_out)} (inflows marked with an up triangle, outflows with a "
-                "down one). Returns exclude them."
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        pdf.set_text_color(*INK)
 
+def _value_overview(pdf: FPDF, s: Statement) -> None:
+    """The value chart with its flows marked, and the flows' totals."""
+    if s.series is None:
+        return
+    base = s.base_currency
+    section_heading(pdf, f"Value over the window ({base})", keep_mm=55)
+    top = pdf.get_y()
+    value_chart(pdf, Box(MARGIN, top, pdf.epw, 55), s.series, base, "")
+    pdf.set_y(top + 56)
+    flows_in, flows_out = sum(s.series.flow_in), sum(s.series.flow_out)
+    pdf.set_font("helvetica", "", 6.5)
+    pdf.set_text_color(*GREY)
+    pdf.cell(
+        0,
+        3.5,
+        latin1(
+            f"External flows over the window: in {base} {money(flows_in)}, out "
+            f"{base} {money(flows_out)} (inflows marked with an up triangle, outflows with a "
+            "down one). Returns exclude them."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_text_color(*INK)
+
+
+def _largest_holdings(pdf: FPDF, s: Statement) -> None:
+    """The six largest holdings by value, with their gains; the rest are counted."""
+    base = s.base_currency
     section_heading(pdf, "Largest holdings", keep_mm=30)
     top_holdings = s.holdings[:6]
     draw_table(
