@@ -13,7 +13,11 @@ import {
   signOut,
 } from "./auth.js";
 import { h, replace } from "./dom.js";
-import { exportsView, packsView, portfolioView, portfoliosView, resetFreshness } from "./views.js";
+import { exportsView } from "./views/exports.js";
+import { packsView } from "./views/packs.js";
+import { portfolioView } from "./views/portfolio.js";
+import { portfoliosView } from "./views/portfolios.js";
+import { resetFreshness } from "./views/shared.js";
 
 const main = document.getElementById("main");
 const session = document.getElementById("session");
