@@ -42,7 +42,8 @@ Per holding and day:
 Income, costs and other, from the I postings: an I posting is classified by the first of its
 account's components, lowercased and read from the leaf towards the root, that is one of
 dividend(s) -> dividends, interest -> interest, commission(s) -> commissions, fee(s) -> fees,
-withholding / tax / taxes -> withholding; its effect is minus its trade value (income positive,
+withholding / tax / taxes -> withholding, unless its open directive's ``income-class`` metadata
+names the class ("none": unclassified); its effect is minus its trade value (income positive,
 costs negative). Income = dividends + interest; costs = commissions + fees + withholding. A
 classified effect belongs to the first account component (from the leaf) naming a non-currency
 commodity held at t-1 or t or with H postings on t; else to the only non-currency commodity of
@@ -243,8 +244,13 @@ class Decomposition:
     T: float  # prod(1 + r_t) - 1
 
 
-def classify(account: str) -> str | None:
-    """The income or cost class of an internal account, or None when it is unclassified."""
+def classify(account: str, declared: Mapping[str, str] | None = None) -> str | None:
+    """The income or cost class of an internal account, or None when it is unclassified:
+    the class its open directive's ``income-class`` metadata names ("none": unclassified),
+    else the first class its name's components name, from the leaf."""
+    named = (declared or {}).get(account)
+    if named is not None:
+        return None if named == "none" else named
     for component in reversed(account.split(":")):
         cls = _CLASS_OF_COMPONENT.get(component.lower())
         if cls is not None:
@@ -319,6 +325,7 @@ def _decompose_day(
     units_now: dict[str, Decimal],
     value_prev: dict[str, Decimal],
     value_now: dict[str, Decimal],
+    declared: Mapping[str, str],
 ) -> _Day:
     day = _Day()
     currencies = pricer.currencies
@@ -356,7 +363,7 @@ def _decompose_day(
                 dq[c] += p.units.number
                 w[c] += tv
             elif k == "I":
-                cls = classify(p.account)
+                cls = classify(p.account, declared)
                 if cls is None:
                     day.other -= tv
                     continue
@@ -444,6 +451,11 @@ def reference_decomposition(
     entries, options = load_ledger(ledger_path)
     pricer = _Pricer(entries, options.get("operating_currency") or [], base)
     all_txns = [e for e in entries if isinstance(e, data.Transaction)]
+    declared = {
+        e.account: str(e.meta["income-class"]).strip().lower()
+        for e in entries
+        if isinstance(e, data.Open) and "income-class" in (e.meta or {})
+    }
     counted: dict[dt.date, list[data.Transaction]] = defaultdict(list)
     for txn in all_txns:
         if any(_under(p.account, side) for p in txn.postings):
@@ -488,6 +500,7 @@ def reference_decomposition(
             units[j],
             values[j - 1],
             values[j],
+            declared,
         )
         denominator = prev.value + day.flow_in
         float_denominator = float(prev.value) + float(day.flow_in)

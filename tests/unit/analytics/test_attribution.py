@@ -41,6 +41,7 @@ def _moves(rows: list[tuple[int, str, str, str, float, float, float]]) -> Moves:
         txn=np.array([r[0] for r in rows], dtype=np.int64),
         kind=[r[1] for r in rows],
         account=[r[2] for r in rows],
+        declared_class=[None] * len(rows),
         commodity=[r[3] for r in rows],
         units=np.array([r[4] for r in rows]),
         trade_value=np.array([r[5] for r in rows]),

@@ -71,8 +71,12 @@ def carino_factor(r: Floats | float) -> Floats:
     return np.where(small, 1.0 - r / 2.0, np.log1p(safe) / safe)  # limit 1 - r/2 near 0
 
 
-def income_class(account: str) -> str | None:
-    """The class of a posting to an internal account, from its name; None when unnamed."""
+def income_class(account: str, declared: str | None = None) -> str | None:
+    """The class of a posting to an internal account: the one its open directive declares
+    (``income-class`` metadata; "none": unclassified), else the first component of its
+    name, from the leaf up, that names one; None when neither does."""
+    if declared is not None:
+        return None if declared == "none" else declared
     for component in reversed(account.lower().split(":")):
         if component in _CLASS_OF_COMPONENT:
             return _CLASS_OF_COMPONENT[component]
@@ -345,7 +349,7 @@ class _Days:
         belongs to (None: none) and its effect in base (minus its trade value)."""
         m, found = self._moves, []
         for i, kind in enumerate(m.kind):
-            cls = income_class(m.account[i]) if kind == "I" else None
+            cls = income_class(m.account[i], m.declared_class[i]) if kind == "I" else None
             if cls is not None:
                 t = int(self.row[m.day[i]]) - 1
                 found.append((cls, t, self.owner(i, t), -float(m.trade_value[i])))

@@ -45,7 +45,8 @@ CONVENTIONS: dict[str, object] = {
     "holding's P&L) splits as fx = V_start r_X, local = V_start ((1 + m / V_start) / (1 + "
     "r_X) - 1) and their interaction, a currency's move being all fx; income (dividends, "
     "interest) and costs (commissions, fees, withholding): minus the postings to internal "
-    "accounts whose names say so (leaf first), attributed to the holding the account names, "
+    "accounts whose open directives declare it (income-class metadata; none: unclassified) "
+    "or else whose names say so (leaf first), attributed to the holding the account names, "
     "else the one security the transaction trades, else unattributed; other: the rest "
     "(gains booked without a sale price, unclassified internal income). Each day's effects "
     "are divided by V_{t-1} + IN_t, so they sum to r_t",

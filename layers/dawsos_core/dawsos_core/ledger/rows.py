@@ -111,8 +111,36 @@ def extract_rows(entries: list[Any], root: Path) -> LedgerRows:
                 rows.declared_currencies.add(entry.currency)
             rows.commodities[entry.currency] = _metadata(entry.meta)
         elif isinstance(entry, data.Open):
-            opened[entry.account] = [entry.account, entry.date, None, list(entry.currencies or [])]
+            declared = _declared_class(entry, source)
+            opened[entry.account] = [
+                entry.account, entry.date, None, list(entry.currencies or []), declared
+            ]  # fmt: skip
         elif isinstance(entry, data.Close) and entry.account in opened:
             opened[entry.account][2] = entry.date
-    rows.accounts = [(a[0], a[1], a[2], a[3]) for a in opened.values()]
+    rows.accounts = [(a[0], a[1], a[2], a[3], a[4]) for a in opened.values()]
     return rows
+
+
+INCOME_CLASS_KEY = "income-class"
+DECLARED_CLASSES = ("dividends", "interest", "commissions", "fees", "withholding", "none")
+
+
+def _declared_class(entry: Any, source: _Sources) -> str | None:
+    """The class an Income or Expenses account's open directive declares in its metadata
+    (``income-class: "dividends"``; "none": unclassified whatever its name says), or None;
+    any other value, or the key on another kind of account, refuses the ledger there."""
+    value = (entry.meta or {}).get(INCOME_CLASS_KEY)
+    if value is None:
+        return None
+    where = source(entry.meta)
+    if not entry.account.startswith(("Income:", "Expenses:")):
+        raise LedgerInvalid(
+            [f"{where}: {INCOME_CLASS_KEY} classifies Income and Expenses accounts only, not"
+             f" {entry.account}"]
+        )  # fmt: skip
+    if not isinstance(value, str) or value.strip().lower() not in DECLARED_CLASSES:
+        raise LedgerInvalid(
+            [f"{where}: {INCOME_CLASS_KEY} of {entry.account} is {value!r}; use one of"
+             f" {', '.join(DECLARED_CLASSES)}"]
+        )  # fmt: skip
+    return value.strip().lower()

@@ -11,7 +11,7 @@ from decimal import Decimal
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.copy import copy_rows
 
-AccountRow = tuple[str, dt.date, dt.date | None, list[str]]
+AccountRow = tuple[str, dt.date, dt.date | None, list[str], str | None]  # last: income-class
 TransactionRow = tuple[int, dt.date, str, str | None, str, str]
 PostingRow = tuple[
     int,
@@ -167,7 +167,15 @@ def insert_commit(
     copy_rows(
         conn,
         "ledger_accounts",
-        ("commit_hash", "ledger_id", "account", "open_date", "close_date", "currencies"),
+        (
+            "commit_hash",
+            "ledger_id",
+            "account",
+            "open_date",
+            "close_date",
+            "currencies",
+            "income_class",
+        ),
         ((commit_hash, ledger_id, *row) for row in rows.accounts),
     )
     copy_rows(

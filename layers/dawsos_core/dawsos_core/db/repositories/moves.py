@@ -31,6 +31,7 @@ class Moves:
     txn: npt.NDArray[np.int64]
     kind: list[str]
     account: list[str]
+    declared_class: list[str | None]  # an I account's income-class metadata, if any
     commodity: list[str]
     units: npt.NDArray[np.float64]
     trade_value: npt.NDArray[np.float64]
@@ -43,6 +44,7 @@ def no_moves() -> Moves:
     return Moves(
         np.empty(0, dtype=np.int32),
         np.empty(0, dtype=np.int64),
+        [],
         [],
         [],
         [],
@@ -73,6 +75,9 @@ WITH packs AS (
     SELECT DISTINCT pack_id FROM counted WHERE touches
 ), {rates_to_base("moved")}
 SELECT s.day_date - %(start)s::date AS day, s.txn_id, s.kind, s.account,
+       CASE WHEN s.kind = 'I' THEN (SELECT a.income_class FROM ledger_accounts a
+                                    WHERE a.commit_hash = %(commit)s AND a.account = s.account)
+       END AS declared_class,
        s.currency AS commodity, s.units, s.pack_id, s.day_date AS date,
        coalesce(s.price_currency, s.cost_currency, s.currency) AS value_currency,
        s.units * coalesce(s.price_number, s.cost_number, 1) * v.rate AS trade_value,
@@ -137,6 +142,7 @@ def window_moves(
         txn=np.array([r["txn_id"] for r in rows], dtype=np.int64),
         kind=[r["kind"] for r in rows],
         account=[r["account"] for r in rows],
+        declared_class=[r["declared_class"] for r in rows],
         commodity=[r["commodity"] for r in rows],
         units=np.array([float(r["units"]) for r in rows]),
         trade_value=np.array([float(r["trade_value"]) for r in rows]),
