@@ -1,6 +1,6 @@
 """Pricing-pack storage.
 
-One pack of 10,000 instruments and 30 FX pairs (hash and insert with every constraint and
+One pack of 10,000 instruments and 30 FX fixings (hash and insert with every constraint and
 trigger) against a bare COPY of the same rows into an identical table without triggers or
 foreign keys (the floor); target at most 2x. Then a backfill of ten years of weekdays for
 500 instruments through the same write path: rows per second and peak RSS (target at most
@@ -23,18 +23,17 @@ from rich.table import Table
 
 from dawsos_core.calendar import weekdays
 from dawsos_core.db.connection import Database
-from dawsos_core.db.repositories.packs import FxRow, PriceRow, insert_pack
+from dawsos_core.db.repositories.packs import FixingRow, PriceRow, insert_pack
 from dawsos_core.pricing.content import content_hash
 from tests.bench.database import bench_server
 
 TITLE = "pricing packs: one 10,000-instrument pack, and a ten-year backfill"
-COMMIT = "c" * 40
 RUNS = 5
 
 
 def _rows(
     day: dt.date, instruments: int, fx_pairs: int, rng: random.Random
-) -> tuple[list[PriceRow], list[FxRow]]:
+) -> tuple[list[PriceRow], list[FixingRow]]:
     prices = [
         (f"I{i:05d}", "USD", Decimal(f"{rng.uniform(5, 500):.4f}"), "Internal", day)
         for i in range(instruments)
@@ -42,7 +41,8 @@ def _rows(
     fx = [
         (
             f"C{chr(65 + i // 26)}{chr(65 + i % 26)}",
-            "CAD",
+            "EUR",
+            "per_pivot",
             Decimal(f"{rng.uniform(0.5, 2):.6f}"),
             "ECB",
             day,
@@ -52,33 +52,22 @@ def _rows(
     return prices, fx
 
 
-def _ledger_commit(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "INSERT INTO ledger_commits (commit_hash, main_file, committed_at,"
-            " transactions, postings, prices) VALUES (%s, 'x', now(), 0, 0, 0)",
-            (COMMIT,),
-        )
-
-
-def _write(db: Database, day: dt.date, prices: list[PriceRow], fx: list[FxRow]) -> None:
-    digest = content_hash(day, "ECB_CAD", "CAD", COMMIT, prices, fx)
+def _write(db: Database, day: dt.date, prices: list[PriceRow], fx: list[FixingRow]) -> None:
+    digest = content_hash(day, "ECB", prices, fx)
     with db.transaction() as conn:
-        insert_pack(
-            conn, f"PP_{day}_{digest[:8]}", day, "ECB_CAD", digest, "CAD", COMMIT, prices, fx
-        )
+        insert_pack(conn, f"PP_ECB_{day}_{digest[:12]}", day, "ECB", digest, prices, fx)
 
 
-def _floor(url: str, prices: list[PriceRow], fx: list[FxRow], run: int) -> float:
+def _floor(url: str, prices: list[PriceRow], fx: list[FixingRow], run: int) -> float:
     with psycopg.connect(url, autocommit=True) as conn:
-        for table in ("pack_prices", "pack_fx_rates"):
+        for table in ("pack_prices", "pack_fixings"):
             conn.execute(f"CREATE TABLE IF NOT EXISTS floor_{table} (LIKE {table} INCLUDING ALL)")
         started = time.perf_counter()
         with conn.transaction():
             with conn.cursor().copy("COPY floor_pack_prices FROM STDIN") as copy:
                 for row in prices:
                     copy.write_row((f"floor{run}", *row))
-            with conn.cursor().copy("COPY floor_pack_fx_rates FROM STDIN") as copy:
+            with conn.cursor().copy("COPY floor_pack_fixings FROM STDIN") as copy:
                 for row in fx:
                     copy.write_row((f"floor{run}", *row))
         return time.perf_counter() - started
@@ -88,7 +77,6 @@ def run(console: Console) -> None:
     rng = random.Random(20261124)
     with bench_server() as fresh:
         url = fresh()
-        _ledger_commit(url)
         db = Database(lambda: url)
         ours, floor = [], []
         for run_no in range(RUNS):
