@@ -168,6 +168,10 @@ def test_the_packs_view_shows_each_packs_status_age_and_reconciliation_as_the_ap
             "yes" if pack["is_fresh"] else "no", str(pack["age_days"]),
         ]  # fmt: skip
         assert cells[5] == ("passed" if pack["reconciliation_passed"] else "failed")
+    sources = page.locator('section[aria-labelledby="h-packs"] .attributions li')
+    expected = [f"{a['source']}: {a['text']}" for a in listed["attributions"]]
+    assert sources.all_inner_texts() == expected
+    assert expected  # the ECB's rates
 
 
 def test_a_pdf_export_downloads_from_the_page(page: Page, dashboard: Served) -> None:

@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { h, replace, table } from "../dom.js";
 import { NONE, ratio, units } from "../format.js";
-import { figure, firstRead, section } from "./shared.js";
+import { attributionList, figure, firstRead, section } from "./shared.js";
 
 export async function packsView(main, rerender) {
   const read = await firstRead(
@@ -53,6 +53,7 @@ export async function packsView(main, rerender) {
         ]),
         { id: "packs" },
       ),
+      attributionList(packs.attributions, { heading: "h3" }),
     ),
   );
 }

@@ -94,12 +94,12 @@ export function provenanceBlock(answer) {
   );
 }
 
-function attributionList(attributions) {
+export function attributionList(attributions, { heading = "h4" } = {}) {
   if (!attributions || !attributions.length) return null;
   return h(
     "div",
     { class: "attributions" },
-    h("h4", {}, "Data sources"),
+    h(heading, {}, "Data sources"),
     h("ul", {}, attributions.map((a) => h("li", {}, h("strong", {}, a.source), ": ", a.text))),
   );
 }

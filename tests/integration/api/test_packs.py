@@ -40,6 +40,9 @@ def test_packs_are_listed_newest_first_and_filtered(executing: Execute, call_api
         p["pack_id"] for p in every.body["packs"][:3]
     ]
     assert all(p["status"] == "fresh" for p in every.body["packs"])
+    assert every.body["attributions"] == [
+        {"source": "ECB", "text": "Foreign exchange reference rates: European Central Bank"}
+    ]
     # as of Friday 2024-06-28 18:00 London: that day's pack is the expected one
     assert every.body["expected_date"] == "2024-06-28"
     ages = {p["date"]: p["age_days"] for p in every.body["packs"]}

@@ -33,6 +33,9 @@ class PackList(BaseModel):
         "answer needs"
     )
     packs: list[ListedPack]
+    attributions: list[dict[str, str]] = Field(
+        description="The attributions of the listed packs' FX fixings' sources"
+    )
 
 
 @router.get(
@@ -53,9 +56,10 @@ def get_packs(
     sub = caller_sub(router.current_event)
     expected = expected_pack_date(get_settings().now())
     with get_database().request_transaction(sub) as tx:
-        packs = listed_packs(tx, policy=policy, start=start, end=end, limit=limit)
+        packs, attributions = listed_packs(tx, policy=policy, start=start, end=end, limit=limit)
     return PackList(
         expected_date=expected,
+        attributions=attributions,
         packs=[ListedPack(**p.model_dump(), age_days=(expected - p.date).days) for p in packs],
     )
 

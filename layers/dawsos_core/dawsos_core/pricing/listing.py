@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dawsos_core.db.connection import Connection
 from dawsos_core.db.repositories.packs import (
     callers_pack_prices,
+    fixing_sources,
     list_packs,
     pack_by_id,
     pack_fixings,
@@ -65,13 +66,16 @@ def listed_packs(
     start: dt.date | None,
     end: dt.date | None,
     limit: int,
-) -> list[PackView]:
-    """The newest packs first (at most ``MAX_LISTED``), of a policy, dated start to end."""
+) -> tuple[list[PackView], list[dict[str, str]]]:
+    """The newest packs first (at most ``MAX_LISTED``), of a policy, dated start to end,
+    and the attributions of their fixings' sources."""
     if start is not None and end is not None and start > end:
         raise BadRequest(f"from: {start} is after to: {end}")
     if not 1 <= limit <= MAX_LISTED:
         raise BadRequest(f"limit: between 1 and {MAX_LISTED}, not {limit}")
-    return [PackView.of(p) for p in list_packs(conn, policy, limit, start=start, end=end)]
+    packs = [PackView.of(p) for p in list_packs(conn, policy, limit, start=start, end=end)]
+    sources = fixing_sources(conn, [p.pack_id for p in packs])
+    return packs, [a.as_dict() for a in load_registry().attributions(sources)]
 
 
 def pack_content(

@@ -187,6 +187,15 @@ def pack_fixings(conn: Connection, pack_id: str) -> list[FixingRow]:
     ]
 
 
+def fixing_sources(conn: Connection, pack_ids: list[str]) -> list[str]:
+    """The sources of the packs' FX fixings (each a public reference rate)."""
+    rows = conn.execute(
+        "SELECT DISTINCT source FROM pack_fixings WHERE pack_id = ANY(%s) ORDER BY source",
+        (pack_ids,),
+    ).fetchall()
+    return [r["source"] for r in rows]
+
+
 def pack_commodities(conn: Connection, pack_id: str) -> list[str]:
     """The commodities a pack prices (currencies are in its FX rates instead)."""
     rows = conn.execute(
