@@ -18,7 +18,7 @@ import datetime as dt
 import time
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from dawsos_core.calendar import LONDON, expected_pack_date, london_today
 from dawsos_core.db.connection import Database
@@ -36,7 +36,7 @@ from dawsos_core.pricing.gate import expected_pack_state
 from dawsos_core.pricing.packs import build_pack
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.pricing.sources import fx_provider, price_source
-from dawsos_core.settings import Settings
+from dawsos_core.settings import PolicyName, Settings
 
 
 class PackJob(BaseModel):
@@ -44,7 +44,7 @@ class PackJob(BaseModel):
 
     action: Literal["build", "check_freshness", "sync_ledgers"] = "build"
     date: dt.date | None = None
-    policy: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]{1,31}$")
+    policy: PolicyName | None = None
     scheduled_time: dt.datetime | None = None
 
     @model_validator(mode="after")

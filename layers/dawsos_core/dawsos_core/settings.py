@@ -22,7 +22,8 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
-PolicyName = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,31}$")]
+POLICY_NAME_PATTERN = r"^[A-Z][A-Z0-9_]{1,31}$"  # ECB, BOC, WM4PM, ...
+PolicyName = Annotated[str, Field(pattern=POLICY_NAME_PATTERN)]
 
 
 def _rate_limits(value: str) -> str:

@@ -12,6 +12,7 @@ from dawsos_core.api.errors import error_responses
 from dawsos_core.pricing.health import PackHealth, pack_health
 from dawsos_core.pricing.policies import get_policy
 from dawsos_core.resources import get_database, get_settings
+from dawsos_core.settings import POLICY_NAME_PATTERN
 
 router = APIGatewayHttpRouter()
 
@@ -26,7 +27,7 @@ router = APIGatewayHttpRouter()
 def get_pack_health(
     policy: Annotated[
         str | None,
-        Query(pattern=r"^[A-Z][A-Z0-9_]{1,31}$", description="Pricing policy: ECB, BOC or WM4PM"),
+        Query(pattern=POLICY_NAME_PATTERN, description="Pricing policy: ECB, BOC or WM4PM"),
     ] = None,
 ) -> PackHealth:
     caller_sub(router.current_event)

@@ -16,6 +16,7 @@ from dawsos_core.calendar import expected_pack_date
 from dawsos_core.pricing.health import PackView
 from dawsos_core.pricing.listing import MAX_LISTED, PackContent, listed_packs, pack_content
 from dawsos_core.resources import get_database, get_settings
+from dawsos_core.settings import POLICY_NAME_PATTERN
 
 router = APIGatewayHttpRouter()
 
@@ -47,7 +48,7 @@ class PackList(BaseModel):
 )
 def get_packs(
     policy: Annotated[
-        str | None, Query(pattern=r"^[A-Z][A-Z0-9_]{1,31}$", description="ECB, BOC or WM4PM")
+        str | None, Query(pattern=POLICY_NAME_PATTERN, description="ECB, BOC or WM4PM")
     ] = None,
     start: Annotated[dt.date | None, Query(alias="from", description="First date")] = None,
     end: Annotated[dt.date | None, Query(alias="to", description="Last date")] = None,
