@@ -8,35 +8,21 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, Field
 
 from dawsos_core.api.auth import caller_sub
 from dawsos_core.api.errors import error_responses
 from dawsos_core.calendar import expected_pack_date
-from dawsos_core.pricing.health import PackView
-from dawsos_core.pricing.listing import MAX_LISTED, PackContent, listed_packs, pack_content
+from dawsos_core.pricing.listing import (
+    MAX_LISTED,
+    PackContent,
+    PackList,
+    listed_packs,
+    pack_content,
+)
 from dawsos_core.resources import get_database, get_settings
 from dawsos_core.settings import POLICY_NAME_PATTERN
 
 router = APIGatewayHttpRouter()
-
-
-class ListedPack(PackView):
-    age_days: int = Field(
-        description="Calendar days from its date to the date whose pack the freshness gate "
-        "expects now (0: that pack), as an answer's provenance counts pack_age_days"
-    )
-
-
-class PackList(BaseModel):
-    expected_date: dt.date = Field(
-        description="The last weekday whose 16:30 London cut has passed: the pack a fresh "
-        "answer needs"
-    )
-    packs: list[ListedPack]
-    attributions: list[dict[str, str]] = Field(
-        description="The attributions of the listed packs' FX fixings' sources"
-    )
 
 
 @router.get(
@@ -57,12 +43,7 @@ def get_packs(
     sub = caller_sub(router.current_event)
     expected = expected_pack_date(get_settings().now())
     with get_database().request_transaction(sub) as tx:
-        packs, attributions = listed_packs(tx, policy=policy, start=start, end=end, limit=limit)
-    return PackList(
-        expected_date=expected,
-        attributions=attributions,
-        packs=[ListedPack(**p.model_dump(), age_days=(expected - p.date).days) for p in packs],
-    )
+        return listed_packs(tx, policy=policy, start=start, end=end, limit=limit, expected=expected)
 
 
 @router.get(

@@ -89,7 +89,12 @@ def pinned_pack(
             pack_id=pack.id,
             retry_after_seconds=retry_after_seconds,
         )
-    return GatedPack(pack, (expected - pack.date).days)
+    return GatedPack(pack, age_days(pack.date, expected))
+
+
+def age_days(pack_date: dt.date, expected: dt.date) -> int:
+    """A pack's age: the calendar days from its date to the expected pack's date."""
+    return (expected - pack_date).days
 
 
 def expected_pack(
@@ -114,4 +119,4 @@ def expected_pack(
             pack_id=None,
             retry_after_seconds=retry_after_seconds,
         )
-    return GatedPack(state.last_fresh, (state.expected_date - state.last_fresh.date).days)
+    return GatedPack(state.last_fresh, age_days(state.last_fresh.date, state.expected_date))

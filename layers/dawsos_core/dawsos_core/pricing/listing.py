@@ -19,6 +19,7 @@ from dawsos_core.db.repositories.packs import (
     pack_fixings,
 )
 from dawsos_core.errors import BadRequest, NotFound, ViewBlocked
+from dawsos_core.pricing.gate import age_days
 from dawsos_core.pricing.health import PackView
 from dawsos_core.rights.registry import load_registry
 from dawsos_core.settings import Environment
@@ -59,6 +60,24 @@ class PackContent(BaseModel):
     attributions: list[dict[str, str]]
 
 
+class ListedPack(PackView):
+    age_days: int = Field(
+        description="Calendar days from its date to the date whose pack the freshness gate "
+        "expects now (0: that pack), as an answer's provenance counts pack_age_days"
+    )
+
+
+class PackList(BaseModel):
+    expected_date: dt.date = Field(
+        description="The last weekday whose 16:30 London cut has passed: the pack a fresh "
+        "answer needs"
+    )
+    packs: list[ListedPack]
+    attributions: list[dict[str, str]] = Field(
+        description="The attributions of the listed packs' FX fixings' sources"
+    )
+
+
 def listed_packs(
     conn: Connection,
     *,
@@ -66,16 +85,24 @@ def listed_packs(
     start: dt.date | None,
     end: dt.date | None,
     limit: int,
-) -> tuple[list[PackView], list[dict[str, str]]]:
+    expected: dt.date,
+) -> PackList:
     """The newest packs first (at most ``MAX_LISTED``), of a policy, dated start to end,
-    and the attributions of their fixings' sources."""
+    each aged against the ``expected`` pack's date, with their fixings' attributions."""
     if start is not None and end is not None and start > end:
         raise BadRequest(f"from: {start} is after to: {end}")
     if not 1 <= limit <= MAX_LISTED:
         raise BadRequest(f"limit: between 1 and {MAX_LISTED}, not {limit}")
-    packs = [PackView.of(p) for p in list_packs(conn, policy, limit, start=start, end=end)]
-    sources = fixing_sources(conn, [p.pack_id for p in packs])
-    return packs, [a.as_dict() for a in load_registry().attributions(sources)]
+    records = list_packs(conn, policy, limit, start=start, end=end)
+    sources = fixing_sources(conn, [p.id for p in records])
+    return PackList(
+        expected_date=expected,
+        packs=[
+            ListedPack(**PackView.of(p).model_dump(), age_days=age_days(p.date, expected))
+            for p in records
+        ],
+        attributions=[a.as_dict() for a in load_registry().attributions(sources)],
+    )
 
 
 def pack_content(
