@@ -12,19 +12,10 @@ from typing import Any
 
 from dawsos_local.stack import TEMPLATE
 from dawsos_local.template import Intrinsic, load_api
-from tests.unit.local.test_database_stack import DATABASE_TEMPLATE, _load
-from tests.unit.local.test_database_stack import _refs as _ref_tags
+from tests.unit.local.test_database_stack import DATABASE_TEMPLATE, _load, _refs
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-
-
-def _refs(value: Any) -> set[str]:
-    """The names a value refers to, ${Name} in a !Sub string included."""
-    if isinstance(value, Intrinsic) and value.tag == "Sub":
-        text = value.value if isinstance(value.value, str) else value.value[0]
-        return {m.split(".")[0] for m in re.findall(r"\$\{([A-Za-z0-9.]+)\}", text)}
-    return _ref_tags(value)
 
 
 def _resources() -> dict[str, Any]:

@@ -4,6 +4,7 @@ and security groups that chain functions -> proxy -> cluster and nothing else.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,17 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _refs(value: Any) -> set[str]:
-    """Every name a value refers to with !Ref, !GetAtt or !Sub, however deep."""
+    """Every name a value refers to with !Ref, !GetAtt or !Sub (a ``${Name}`` or
+    ``${Name.Attribute}`` in its text; not the pseudo parameters), however deep."""
     if isinstance(value, Intrinsic):
         if value.tag == "Ref":
             return {str(value.value)}
         if value.tag == "GetAtt":
             return {str(value.value).split(".")[0]}
+        if value.tag == "Sub":
+            text, variables = (value.value, {}) if isinstance(value.value, str) else value.value
+            named = {m.split(".")[0] for m in re.findall(r"\$\{([A-Za-z0-9.]+)\}", text)}
+            return (named - set(variables)) | _refs(variables)
         return _refs(value.value)
     if isinstance(value, dict):
         return set().union(*(_refs(v) for v in value.values())) if value else set()
