@@ -6,12 +6,18 @@ pass through here: they carry the stored values exactly.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from dawsos_core.exports.columns import Kind, as_date
 from dawsos_core.exports.document import Cell, display
 
 MISSING = "-"
+
+
+def long_date(day: dt.date) -> str:
+    """A date as a statement writes it: 30 October 2026."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def money(value: Decimal | float | None, *, signed: bool = False) -> str:
